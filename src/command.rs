@@ -1,0 +1,317 @@
+//! The command table and dispatch: every command is declared once (name, arity, flags, key
+//! positions, handler) by its family in `commands/`, and `dispatch` does the generic checks
+//! (lookup, arity, authentication) once before calling the handler.
+
+use crate::database::{Db, Keyspace};
+use crate::error::{CmdError, CmdResult};
+use crate::resp::{Args, Reply};
+use crate::server::{Server, lock};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{MutexGuard, OnceLock};
+
+pub type Handler = fn(&mut Ctx, Args) -> CmdResult;
+
+/// Command flags (Redis's CMD_* flags, reported by COMMAND INFO).
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const ASKING: u32 = 1 << 11;
+    pub const FAST: u32 = 1 << 12;
+    pub const NO_AUTH: u32 = 1 << 13;
+    pub const MAY_REPLICATE: u32 = 1 << 14;
+    pub const SENTINEL: u32 = 1 << 15;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 16;
+    pub const NO_MULTI: u32 = 1 << 17;
+    pub const ALLOW_BUSY: u32 = 1 << 18;
+    pub const MOVABLE_KEYS: u32 = 1 << 19;
+
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (ASKING, "asking"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_MULTI, "no_multi"),
+        (ALLOW_BUSY, "allow_busy"),
+        (MOVABLE_KEYS, "movablekeys"),
+    ];
+}
+
+/// One row of the command table.
+pub struct CommandSpec {
+    /// Lowercase name (for a subcommand, just the subcommand: "get" under "config").
+    pub name: &'static str,
+    /// Redis's convention: N means exactly N arguments including the name; -N at least N.
+    pub arity: i32,
+    pub flags: u32,
+    /// Key positions: first, last (-1 = last argument, -2 = one before...), step.
+    pub keys: (i32, i32, i32),
+    /// ACL categories beyond those implied by flags, e.g. "@string @keyspace".
+    pub group: &'static str,
+    pub handler: Handler,
+    /// For container commands (CONFIG, CLIENT, COMMAND...): their subcommands.
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    pub const fn new(name: &'static str, arity: i32, flags: u32, keys: (i32, i32, i32), group: &'static str, handler: Handler) -> Self {
+        CommandSpec { name, arity, flags, keys, group, handler, subcommands: &[] }
+    }
+    pub const fn container(name: &'static str, group: &'static str, subcommands: &'static [CommandSpec]) -> Self {
+        CommandSpec { name, arity: -2, flags: 0, keys: (0, 0, 0), group, handler: no_handler, subcommands }
+    }
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let a = self.arity;
+        if a >= 0 { argc == a as usize } else { argc >= a.unsigned_abs() as usize }
+    }
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+}
+
+fn no_handler(_: &mut Ctx, _: Args) -> CmdResult {
+    Err(CmdError::Syntax)
+}
+
+/// A resolved command: the row plus its position in the stats table and its full name.
+pub struct Command {
+    pub spec: &'static CommandSpec,
+    pub id: usize,
+    pub fullname: String,
+    pub parent: Option<&'static CommandSpec>,
+}
+
+pub struct CommandTable {
+    pub commands: Vec<Command>,
+    by_name: HashMap<&'static [u8], usize>,
+    by_sub: HashMap<(&'static [u8], &'static [u8]), usize>,
+}
+
+impl CommandTable {
+    fn build() -> CommandTable {
+        let mut t = CommandTable { commands: Vec::new(), by_name: HashMap::new(), by_sub: HashMap::new() };
+        for family in crate::commands::FAMILIES {
+            for spec in family.iter() {
+                let id = t.commands.len();
+                t.commands.push(Command { spec, id, fullname: spec.name.to_string(), parent: None });
+                t.by_name.insert(spec.name.as_bytes(), id);
+                for sub in spec.subcommands {
+                    let sid = t.commands.len();
+                    t.commands.push(Command { spec: sub, id: sid, fullname: format!("{}|{}", spec.name, sub.name), parent: Some(spec) });
+                    t.by_sub.insert((spec.name.as_bytes(), sub.name.as_bytes()), sid);
+                }
+            }
+        }
+        t
+    }
+
+    /// Case-insensitive lookup without allocating (names are short; longer ones do not exist).
+    pub fn lookup(&self, name: &[u8]) -> Option<&Command> {
+        let mut tmp = [0u8; 32];
+        let lower = lowercase(name, &mut tmp)?;
+        self.by_name.get(lower).map(|&i| &self.commands[i])
+    }
+
+    pub fn lookup_sub(&self, parent: &'static str, sub: &[u8]) -> Option<&Command> {
+        let mut tmp = [0u8; 32];
+        let lower = lowercase(sub, &mut tmp)?;
+        self.by_sub.get(&(parent.as_bytes(), lower)).map(|&i| &self.commands[i])
+    }
+
+    /// Top-level commands, in table order.
+    pub fn top_level(&self) -> impl Iterator<Item = &Command> {
+        self.commands.iter().filter(|c| c.parent.is_none())
+    }
+
+    pub fn by_id(&self, id: usize) -> Option<&Command> {
+        self.commands.get(id)
+    }
+}
+
+fn lowercase<'a>(name: &[u8], tmp: &'a mut [u8; 32]) -> Option<&'a [u8]> {
+    if name.len() > tmp.len() {
+        return None;
+    }
+    for (d, s) in tmp.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(&tmp[..name.len()])
+}
+
+pub fn table() -> &'static CommandTable {
+    static TABLE: OnceLock<CommandTable> = OnceLock::new();
+    TABLE.get_or_init(CommandTable::build)
+}
+
+/// Per-connection state that commands read and change.
+pub struct ClientState {
+    pub id: u64,
+    pub db: usize,
+    pub authenticated: bool,
+    pub resp: u8,
+    /// Set by QUIT: flush the replies and close.
+    pub close_after_reply: bool,
+    pub info: std::sync::Arc<crate::server::ClientInfo>,
+}
+
+/// The store, locked on first use and held until the dispatcher releases it.
+pub struct Store<'a> {
+    mutex: &'a std::sync::Mutex<Keyspace>,
+    guard: Option<MutexGuard<'a, Keyspace>>,
+}
+
+impl<'a> Store<'a> {
+    pub fn new(mutex: &'a std::sync::Mutex<Keyspace>) -> Self {
+        Store { mutex, guard: None }
+    }
+    pub fn ks(&mut self) -> &mut Keyspace {
+        let mutex = self.mutex;
+        self.guard.get_or_insert_with(|| lock(mutex))
+    }
+    pub fn db(&mut self, i: usize) -> &mut Db {
+        self.ks().db(i)
+    }
+    pub fn release(&mut self) {
+        self.guard = None;
+    }
+}
+
+/// Everything a handler may touch. Fields are public so a handler can borrow the store and
+/// the reply buffer at the same time.
+pub struct Ctx<'a, 's> {
+    pub server: &'a Server,
+    pub client: &'a mut ClientState,
+    pub out: &'a mut Reply,
+    pub store: &'a mut Store<'s>,
+    /// Milliseconds since the epoch, fixed for the duration of one command (as Redis does).
+    pub now: i64,
+    pub cmd: &'a Command,
+}
+
+impl Ctx<'_, '_> {
+    /// The client's selected database.
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.client.db;
+        self.store.db(i)
+    }
+    /// Count a write for the save points.
+    pub fn dirty(&mut self, n: u64) {
+        self.store.ks().dirty += n;
+    }
+}
+
+/// Format Redis's unknown-command error.
+fn unknown_command(args: Args<'_>) -> CmdError {
+    let mut list = String::new();
+    for a in args.iter().skip(1) {
+        if list.len() >= 128 {
+            break;
+        }
+        let s = String::from_utf8_lossy(a);
+        let room = 128 - list.len();
+        let s: String = s.chars().take(room).collect();
+        list.push_str(&format!("'{s}' "));
+    }
+    let name: String = String::from_utf8_lossy(args.get(0)).chars().take(128).collect();
+    CmdError::Msg(format!("ERR unknown command '{name}', with args beginning with: {list}"))
+}
+
+/// Resolve the command in `args`, answering lookup and arity errors itself.
+pub fn resolve<'t>(t: &'t CommandTable, args: Args<'_>) -> Result<&'t Command, CmdError> {
+    let cmd = t.lookup(args.get(0)).ok_or_else(|| unknown_command(args))?;
+    if !cmd.spec.subcommands.is_empty() && args.len() >= 2 {
+        return match t.lookup_sub(cmd.spec.name, args.get(1)) {
+            Some(sub) if sub.spec.arity_ok(args.len()) => Ok(sub),
+            Some(sub) => Err(CmdError::WrongArity(sub.fullname.clone())),
+            None => {
+                let s: String = String::from_utf8_lossy(args.get(1)).chars().take(128).collect();
+                Err(CmdError::Msg(format!("ERR unknown subcommand '{s}'. Try {} HELP.", cmd.spec.name.to_uppercase())))
+            }
+        };
+    }
+    if !cmd.spec.arity_ok(args.len()) {
+        return Err(CmdError::WrongArity(cmd.fullname.clone()));
+    }
+    Ok(cmd)
+}
+
+/// Execute one command and write its reply. Returns the command for statistics.
+pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, store: &mut Store<'_>, args: Args<'_>) {
+    let t = table();
+    let cmd = match resolve(t, args) {
+        Ok(c) => c,
+        Err(e) => {
+            if let Some(c) = t.lookup(args.get(0)) {
+                server.cmd_stats[c.id].rejected.fetch_add(1, Relaxed);
+            }
+            reply_error(server, out, &e);
+            return;
+        }
+    };
+    if !client.authenticated && !cmd.spec.has(flags::NO_AUTH) {
+        server.cmd_stats[cmd.id].rejected.fetch_add(1, Relaxed);
+        reply_error(server, out, &CmdError::NoAuth);
+        return;
+    }
+    client.info.last_cmd.store(cmd.id, Relaxed);
+    let started = std::time::Instant::now();
+    let mut ctx = Ctx {
+        server,
+        client,
+        out,
+        store,
+        now: crate::server::now_ms(),
+        cmd,
+    };
+    let mark = ctx.out.buf.len();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
+    let stats = &server.cmd_stats[cmd.id];
+    stats.calls.fetch_add(1, Relaxed);
+    stats.usec.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+    server.stats.commands_processed.fetch_add(1, Relaxed);
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            ctx.out.buf.truncate(mark);
+            stats.failed.fetch_add(1, Relaxed);
+            reply_error(server, ctx.out, &e);
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            log::warn!("command '{}' panicked: {what}", cmd.fullname);
+            ctx.out.buf.truncate(mark);
+            stats.failed.fetch_add(1, Relaxed);
+            reply_error(server, ctx.out, &CmdError::err(format!("internal error while executing '{}'", cmd.fullname)));
+        }
+    }
+}
+
+pub fn reply_error(server: &Server, out: &mut Reply, e: &CmdError) {
+    server.count_error(&e.code());
+    out.error(&e.to_string());
+}

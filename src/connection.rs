@@ -1,0 +1,219 @@
+//! One thread per client: read requests through a `BufReader`, execute them, and write all
+//! the replies of a pipelined batch with one `write` once the input buffer is drained.
+//!
+//! Commands are parsed in place in the `BufReader`'s buffer; only a command cut off at the
+//! end of that buffer is copied into `pending`, where the rest of it is read directly.
+
+use crate::command::{ClientState, Store, dispatch};
+use crate::resp::{Args, Parsed, Parser, Reply};
+use crate::server::{ClientInfo, Server, lock};
+use crate::sys;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+const READ_BUF: usize = 16 * 1024;
+/// Flush replies early when this much has accumulated, even if more input is waiting.
+const OUT_HIGH_WATER: usize = 1024 * 1024;
+
+/// What the loop does after a batch.
+enum Next {
+    Continue,
+    Close,
+}
+
+pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
+    let id = server.next_client_id.fetch_add(1, Relaxed);
+    let addr = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+    let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let info = Arc::new(ClientInfo {
+        id,
+        addr,
+        laddr,
+        fd: sys::raw_fd(stream),
+        created: Instant::now(),
+        name: Default::default(),
+        lib_name: Default::default(),
+        lib_ver: Default::default(),
+        db: Default::default(),
+        last_interaction: (crate::server::now_ms() / 1000).into(),
+        last_cmd: usize::MAX.into(),
+        killed: Default::default(),
+        qbuf: Default::default(),
+        omem: Default::default(),
+        flags: std::sync::Mutex::new("N".into()),
+        stream: stream.try_clone().ok(),
+    });
+    lock(&server.clients).insert(id, info.clone());
+    info
+}
+
+/// Serve one client until it quits, disconnects, is killed or breaks the protocol.
+pub fn serve(server: Arc<Server>, stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let info = register(&server, &stream);
+    let id = info.id;
+    let mut client = ClientState {
+        id,
+        db: 0,
+        authenticated: !server.requirepass_set.load(Relaxed),
+        resp: 2,
+        close_after_reply: false,
+        info,
+    };
+    if let Err(e) = run(&server, &mut client, stream) {
+        log::debug!("client {id} closed: {e}");
+    }
+    lock(&server.clients).remove(&id);
+}
+
+fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io::Result<()> {
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::with_capacity(READ_BUF, stream);
+    let mut parser = Parser::new();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut out = Reply { buf: Vec::with_capacity(READ_BUF) };
+    let mut store = Store::new(&server.store);
+    loop {
+        if client.info.killed.load(Relaxed) {
+            return Ok(());
+        }
+        parser.unauthenticated = !client.authenticated;
+        parser.max_bulk = server.proto_max_bulk_len.load(Relaxed);
+        let next = if pending.is_empty() {
+            let data = match reader.fill_buf() {
+                Ok([]) => return Ok(()),
+                Ok(d) => d,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let n = data.len();
+            server.stats.net_input_bytes.fetch_add(n as u64, Relaxed);
+            let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, data);
+            if used < n && matches!(next, Next::Continue) {
+                pending.extend_from_slice(&data[used..]);
+            }
+            reader.consume(n);
+            next
+        } else {
+            if read_more(&mut reader, &mut pending, &parser)? == 0 {
+                return Ok(());
+            }
+            let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, &pending);
+            pending.drain(..used);
+            next
+        };
+        store.release();
+        // Commands left in `pending` are always partial: every complete one was executed.
+        let drained = reader.buffer().is_empty();
+        if matches!(next, Next::Close) || client.close_after_reply {
+            flush(server, &mut writer, &mut out)?;
+            return Ok(());
+        }
+        if drained || out.buf.len() >= OUT_HIGH_WATER {
+            flush(server, &mut writer, &mut out)?;
+            if pending.is_empty() {
+                spin_for_input(server, &writer);
+            }
+        }
+    }
+}
+
+/// Read the rest of a command that did not fit in the reader's buffer straight into
+/// `pending`, in chunks no larger than what has arrived, so a declared 512 MB bulk costs
+/// memory only as its bytes come in.
+fn read_more(reader: &mut BufReader<TcpStream>, pending: &mut Vec<u8>, parser: &Parser) -> std::io::Result<usize> {
+    let want = match parser.pending_bulk() {
+        Some(n) if n > READ_BUF => (n + 2).min(1 << 20),
+        _ => READ_BUF,
+    };
+    let old = pending.len();
+    pending.resize(old + want, 0);
+    loop {
+        match reader.read(&mut pending[old..]) {
+            Ok(n) => {
+                pending.truncate(old + n);
+                return Ok(n);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                pending.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Parse and execute every complete command in `data`; returns the bytes used.
+fn execute_buffer(
+    server: &Server,
+    client: &mut ClientState,
+    parser: &mut Parser,
+    out: &mut Reply,
+    store: &mut Store<'_>,
+    data: &[u8],
+) -> (usize, Next) {
+    let mut pos = 0;
+    while pos < data.len() {
+        match parser.parse(&data[pos..]) {
+            Parsed::Command { consumed, inline } => {
+                let args = if inline {
+                    Args::new(&parser.inline_buf, &parser.spans)
+                } else {
+                    Args::new(&data[pos..], &parser.spans)
+                };
+                dispatch(server, client, out, store, args);
+                pos += consumed;
+                if client.close_after_reply {
+                    return (pos, Next::Close);
+                }
+                parser.unauthenticated = !client.authenticated;
+            }
+            Parsed::Empty { consumed } => pos += consumed,
+            Parsed::Incomplete => return (pos, Next::Continue),
+            Parsed::Error(e) => {
+                server.stats.protocol_errors.fetch_add(1, Relaxed);
+                server.count_error("ERR");
+                out.error(&e.0);
+                log::debug!("protocol error from client {}: {}", client.id, e.0);
+                return (data.len(), Next::Close);
+            }
+        }
+    }
+    (pos, Next::Continue)
+}
+
+fn flush(server: &Server, writer: &mut TcpStream, out: &mut Reply) -> std::io::Result<()> {
+    if out.buf.is_empty() {
+        return Ok(());
+    }
+    server.stats.net_output_bytes.fetch_add(out.buf.len() as u64, Relaxed);
+    let r = writer.write_all(&out.buf);
+    out.buf.clear();
+    if out.buf.capacity() > 4 * OUT_HIGH_WATER {
+        out.buf.shrink_to(READ_BUF);
+    }
+    r
+}
+
+/// After answering, poll briefly for the client's next request before blocking in `read`:
+/// a blocked thread costs the client a wake-up on every request. Yields between polls so
+/// the other threads (and the client) get the CPU.
+fn spin_for_input(server: &Server, stream: &TcpStream) {
+    let us = server.busy_spin_us.load(Relaxed);
+    if us == 0 {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_micros(us);
+    loop {
+        if sys::readable_now(stream) {
+            return;
+        }
+        if Instant::now() >= deadline {
+            return;
+        }
+        sys::yield_now();
+    }
+}

@@ -1,0 +1,163 @@
+//! redis-rust: a Redis 7-compatible server. Start-up: configuration, logging, listeners,
+//! the background cron, and one thread per accepted client.
+
+mod command;
+mod commands;
+mod config;
+mod connection;
+mod database;
+mod error;
+mod resp;
+mod server;
+mod sys;
+
+use server::{Server, lock};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The Redis version whose behaviour this server implements; clients gate features on it.
+pub const REDIS_VERSION: &str = "7.0.15";
+/// Client threads need little stack: every buffer lives on the heap.
+const CLIENT_STACK: usize = 256 * 1024;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match config::Config::load(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("{msg}");
+            std::process::exit(1);
+        }
+    };
+    init_logging(&config.loglevel);
+    for name in &config.unimplemented {
+        log::warn!("config directive '{name}' is accepted but not implemented by this server");
+    }
+    let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
+    let mut listeners = Vec::new();
+    for addr in &config.bind {
+        let addr = addr.trim_start_matches('-');
+        let target = if addr.contains(':') { format!("[{addr}]:{}", config.port) } else { format!("{addr}:{}", config.port) };
+        match TcpListener::bind(&target) {
+            Ok(l) => {
+                sys::set_backlog(&l, config.tcp_backlog as i32);
+                listeners.push(l);
+            }
+            Err(e) => {
+                log::error!("Could not create server TCP listening socket {target}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    log::info!(
+        "redis-rust {VERSION} (Redis {REDIS_VERSION} compatible) started, pid={}, port={}",
+        std::process::id(),
+        config.port
+    );
+    log::info!("Ready to accept connections tcp");
+    let cron = server.clone();
+    let _ = std::thread::Builder::new().name("cron".into()).spawn(move || run_cron(cron));
+    let mut handles = Vec::new();
+    for l in listeners {
+        let s = server.clone();
+        if let Ok(h) = std::thread::Builder::new().name("accept".into()).spawn(move || accept_loop(s, l)) {
+            handles.push(h);
+        }
+    }
+    for h in handles {
+        let _ = h.join();
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = match level {
+        "debug" => log::LevelFilter::Debug,
+        "verbose" => log::LevelFilter::Debug,
+        "warning" => log::LevelFilter::Warn,
+        "nothing" => log::LevelFilter::Off,
+        _ => log::LevelFilter::Info,
+    };
+    let _ = simple_logger::SimpleLogger::new().with_level(filter).env().init();
+}
+
+fn accept_loop(server: Arc<Server>, listener: TcpListener) {
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                log::warn!("accept failed: {e}");
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        server.stats.connections_received.fetch_add(1, Relaxed);
+        if lock(&server.clients).len() >= server.maxclients.load(Relaxed) {
+            use std::io::Write;
+            server.stats.rejected_connections.fetch_add(1, Relaxed);
+            let mut s = stream;
+            let _ = s.write_all(b"-ERR max number of clients reached\r\n");
+            continue;
+        }
+        let s = server.clone();
+        let spawned = std::thread::Builder::new()
+            .name("client".into())
+            .stack_size(CLIENT_STACK)
+            .spawn(move || connection::serve(s, stream));
+        if let Err(e) = spawned {
+            log::warn!("could not start a client thread: {e}");
+        }
+    }
+}
+
+/// The background cron (Redis's serverCron at `hz`): active expiry, incremental rehashing,
+/// table shrinking and the instantaneous metrics.
+fn run_cron(server: Arc<Server>) {
+    let mut last_ops = 0u64;
+    let mut last_tick = Instant::now();
+    loop {
+        let hz = server.hz.load(Relaxed).max(1);
+        let period = Duration::from_micros(1_000_000 / hz);
+        std::thread::sleep(period);
+        if server.active_expire.load(Relaxed) {
+            active_expire_cycle(&server, period);
+        }
+        {
+            let mut ks = server.store();
+            for db in &mut ks.dbs {
+                db.table.rehash_step(100);
+                db.table.try_shrink();
+            }
+        }
+        let ops = server.stats.commands_processed.load(Relaxed);
+        let secs = last_tick.elapsed().as_secs_f64().max(1e-3);
+        server.stats.instantaneous_ops.store(((ops - last_ops) as f64 / secs) as u64, Relaxed);
+        last_ops = ops;
+        last_tick = Instant::now();
+    }
+}
+
+/// Redis 7.0's active expiry: sample 20 keys with a TTL per database, delete the expired
+/// ones, repeat while more than 10% of the sample was stale, within 25% of the cron period.
+/// The lock is taken per sample so clients are never held up for long.
+fn active_expire_cycle(server: &Server, period: Duration) {
+    let budget = period / 4;
+    let start = Instant::now();
+    let ndb = server.databases();
+    for i in 0..ndb {
+        loop {
+            let (sampled, expired) = {
+                let mut ks = server.store();
+                ks.expire_step(i, server::now_ms())
+            };
+            if !database::Keyspace::expire_should_repeat(sampled, expired) || start.elapsed() >= budget {
+                break;
+            }
+        }
+        if start.elapsed() >= budget {
+            break;
+        }
+    }
+}

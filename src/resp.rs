@@ -1,0 +1,636 @@
+//! RESP2: an incremental request parser (multibulk and inline) and the reply writer.
+//!
+//! The parser never allocates per command: it records argument positions as spans into the
+//! caller's buffer, and it can resume a half-received command where it stopped, so a 512 MB
+//! bulk or a million-argument command is parsed in one pass however it is split.
+
+use std::fmt::Write as _;
+
+/// Longest line Redis accepts for an inline request or a `*`/`$` length line.
+pub const INLINE_MAX: usize = 64 * 1024;
+/// Default `proto-max-bulk-len`.
+pub const DEFAULT_MAX_BULK: usize = 512 * 1024 * 1024;
+
+/// A protocol error: the client is answered with this text and then closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtoError(pub String);
+
+/// Outcome of one `Parser::parse` call.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// A whole command: `consumed` bytes from the start of the buffer. `inline` commands keep
+    /// their unescaped arguments in `Parser::inline_buf` rather than in the input buffer.
+    Command { consumed: usize, inline: bool },
+    /// An empty request (`*0`, `*-1` or a blank inline line): skip `consumed` bytes.
+    Empty { consumed: usize },
+    /// More input is needed; call again with the same buffer extended.
+    Incomplete,
+    Error(ProtoError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At a command boundary.
+    Start,
+    /// Inside a multibulk: arguments still expected, and the length of the bulk whose header
+    /// has been read (if any).
+    Multi { remaining: usize, bulk: Option<usize> },
+}
+
+/// Resumable request parser. `pos` and the spans are offsets into the buffer passed to
+/// `parse`, which must keep its start fixed until a command completes.
+pub struct Parser {
+    state: State,
+    pos: usize,
+    pub spans: Vec<(usize, usize)>,
+    pub inline_buf: Vec<u8>,
+    pub max_bulk: usize,
+    /// Before AUTH, Redis caps requests at 10 arguments and 16 KB bulks.
+    pub unauthenticated: bool,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Parser {
+    pub fn new() -> Self {
+        Parser {
+            state: State::Start,
+            pos: 0,
+            spans: Vec::with_capacity(8),
+            inline_buf: Vec::new(),
+            max_bulk: DEFAULT_MAX_BULK,
+            unauthenticated: false,
+        }
+    }
+
+    /// True when no partial command is held.
+    pub fn at_boundary(&self) -> bool {
+        self.state == State::Start
+    }
+
+    /// Bytes of a partly parsed command that are already accounted for; the rest of the
+    /// buffer after this point has not been looked at yet.
+    pub fn pending_bulk(&self) -> Option<usize> {
+        match self.state {
+            State::Multi { bulk: Some(n), .. } => Some(n),
+            _ => None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = State::Start;
+        self.pos = 0;
+    }
+
+    /// Parse the next command from `buf` (which starts at the command's first byte).
+    pub fn parse(&mut self, buf: &[u8]) -> Parsed {
+        if self.state == State::Start {
+            self.spans.clear();
+            self.pos = 0;
+            if buf.is_empty() {
+                return Parsed::Incomplete;
+            }
+            if buf[0] != b'*' {
+                return self.parse_inline(buf);
+            }
+            let Some(cr) = memchr(b'\r', &buf[1..]).map(|i| i + 1) else {
+                return self.too_long(buf.len(), "Protocol error: too big mbulk count string");
+            };
+            if cr + 1 >= buf.len() {
+                return Parsed::Incomplete;
+            }
+            let count = match parse_i64(&buf[1..cr]) {
+                Some(n) if n <= i32::MAX as i64 => n,
+                _ => return proto_err("Protocol error: invalid multibulk length"),
+            };
+            if count > 10 && self.unauthenticated {
+                return proto_err("Protocol error: unauthenticated multibulk length");
+            }
+            self.pos = cr + 2;
+            if count <= 0 {
+                let consumed = self.pos;
+                self.reset();
+                return Parsed::Empty { consumed };
+            }
+            self.state = State::Multi { remaining: count as usize, bulk: None };
+        }
+        self.parse_multibulk(buf)
+    }
+
+    fn too_long(&mut self, unparsed: usize, msg: &str) -> Parsed {
+        if unparsed > INLINE_MAX {
+            proto_err(msg)
+        } else {
+            Parsed::Incomplete
+        }
+    }
+
+    fn parse_multibulk(&mut self, buf: &[u8]) -> Parsed {
+        let State::Multi { mut remaining, mut bulk } = self.state else {
+            return Parsed::Incomplete;
+        };
+        while remaining > 0 {
+            let len = match bulk {
+                Some(len) => len,
+                None => {
+                    let rest = &buf[self.pos..];
+                    let Some(cr) = memchr(b'\r', rest) else {
+                        self.state = State::Multi { remaining, bulk };
+                        return self.too_long(rest.len(), "Protocol error: too big bulk count string");
+                    };
+                    if cr + 1 >= rest.len() {
+                        break;
+                    }
+                    if rest[0] != b'$' {
+                        let got = rest[0] as char;
+                        return proto_err(&format!("Protocol error: expected '$', got '{got}'"));
+                    }
+                    let len = match parse_i64(&rest[1..cr]) {
+                        Some(n) if n >= 0 && (n as u64) <= self.max_bulk as u64 => n as usize,
+                        _ => return proto_err("Protocol error: invalid bulk length"),
+                    };
+                    if len > 16384 && self.unauthenticated {
+                        return proto_err("Protocol error: unauthenticated bulk length");
+                    }
+                    self.pos += cr + 2;
+                    bulk = Some(len);
+                    len
+                }
+            };
+            // Redis skips the two bytes after a bulk without checking they are CRLF.
+            if buf.len() - self.pos < len + 2 {
+                break;
+            }
+            self.spans.push((self.pos, self.pos + len));
+            self.pos += len + 2;
+            bulk = None;
+            remaining -= 1;
+        }
+        if remaining > 0 {
+            self.state = State::Multi { remaining, bulk };
+            return Parsed::Incomplete;
+        }
+        let consumed = self.pos;
+        self.reset();
+        Parsed::Command { consumed, inline: false }
+    }
+
+    fn parse_inline(&mut self, buf: &[u8]) -> Parsed {
+        let Some(nl) = memchr(b'\n', buf) else {
+            return self.too_long(buf.len(), "Protocol error: too big inline request");
+        };
+        let mut end = nl;
+        if end > 0 && buf[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.inline_buf.clear();
+        if !split_args_into(&buf[..end], &mut self.inline_buf, &mut self.spans) {
+            return proto_err("Protocol error: unbalanced quotes in request");
+        }
+        let consumed = nl + 1;
+        self.reset();
+        if self.spans.is_empty() {
+            Parsed::Empty { consumed }
+        } else {
+            Parsed::Command { consumed, inline: true }
+        }
+    }
+}
+
+fn proto_err(msg: &str) -> Parsed {
+    Parsed::Error(ProtoError(msg.to_string()))
+}
+
+pub fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+/// Redis's `string2ll`: optional '-', no '+', no leading zeros or spaces, no overflow.
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Redis's `sdssplitargs`, writing unescaped arguments into `out` and their spans into
+/// `spans`. Returns false on unbalanced quotes (or a closing quote not followed by a space).
+pub fn split_args_into(line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, usize)>) -> bool {
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        while i < n && line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n {
+            return true;
+        }
+        let start = out.len();
+        let (mut inq, mut insq, mut done) = (false, false, false);
+        while !done {
+            let c = line.get(i).copied();
+            if inq {
+                match c {
+                    None => return false,
+                    Some(b'\\')
+                        if line.get(i + 1) == Some(&b'x')
+                            && line.get(i + 2).and_then(|&c| hex_val(c)).is_some()
+                            && line.get(i + 3).and_then(|&c| hex_val(c)).is_some() =>
+                    {
+                        let hi = hex_val(line[i + 2]).unwrap_or(0);
+                        let lo = hex_val(line[i + 3]).unwrap_or(0);
+                        out.push(hi * 16 + lo);
+                        i += 3;
+                    }
+                    Some(b'\\') if i + 1 < n => {
+                        i += 1;
+                        out.push(match line[i] {
+                            b'n' => b'\n',
+                            b'r' => b'\r',
+                            b't' => b'\t',
+                            b'b' => 8,
+                            b'a' => 7,
+                            other => other,
+                        });
+                    }
+                    Some(b'"') => {
+                        if line.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                            return false;
+                        }
+                        done = true;
+                    }
+                    Some(c) => out.push(c),
+                }
+            } else if insq {
+                match c {
+                    None => return false,
+                    Some(b'\\') if line.get(i + 1) == Some(&b'\'') => {
+                        i += 1;
+                        out.push(b'\'');
+                    }
+                    Some(b'\'') => {
+                        if line.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                            return false;
+                        }
+                        done = true;
+                    }
+                    Some(c) => out.push(c),
+                }
+            } else {
+                match c {
+                    None | Some(b' ' | b'\n' | b'\r' | b'\t' | 0) => done = true,
+                    Some(b'"') => inq = true,
+                    Some(b'\'') => insq = true,
+                    Some(c) => out.push(c),
+                }
+            }
+            if i < n {
+                i += 1;
+            }
+        }
+        spans.push((start, out.len()));
+    }
+}
+
+/// Split a line like Redis's `sdssplitargs` into owned arguments; None on unbalanced quotes.
+pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut spans = Vec::new();
+    if !split_args_into(line, &mut out, &mut spans) {
+        return None;
+    }
+    Some(spans.iter().map(|&(s, e)| out[s..e].to_vec()).collect())
+}
+
+/// A command's arguments, borrowed from the input buffer; `args[0]` is the command name.
+#[derive(Clone, Copy)]
+pub struct Args<'a> {
+    buf: &'a [u8],
+    spans: &'a [(usize, usize)],
+}
+
+impl<'a> Args<'a> {
+    pub fn new(buf: &'a [u8], spans: &'a [(usize, usize)]) -> Self {
+        Args { buf, spans }
+    }
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    pub fn get(&self, i: usize) -> &'a [u8] {
+        let (s, e) = self.spans[i];
+        &self.buf[s..e]
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let buf = self.buf;
+        self.spans.iter().map(move |&(s, e)| &buf[s..e])
+    }
+    /// The arguments from `from` on, as a new view.
+    pub fn slice(&self, from: usize) -> Args<'a> {
+        Args { buf: self.buf, spans: &self.spans[from.min(self.spans.len())..] }
+    }
+}
+
+impl std::ops::Index<usize> for Args<'_> {
+    type Output = [u8];
+    fn index(&self, i: usize) -> &[u8] {
+        self.get(i)
+    }
+}
+
+/// Reply writer: appends RESP2 replies to the connection's output buffer.
+#[derive(Default)]
+pub struct Reply {
+    pub buf: Vec<u8>,
+}
+
+impl Reply {
+    pub fn ok(&mut self) {
+        self.buf.extend_from_slice(b"+OK\r\n");
+    }
+    pub fn simple(&mut self, s: &str) {
+        self.buf.push(b'+');
+        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    /// An error reply; `msg` carries its code (`ERR ...`, `WRONGTYPE ...`). CR and LF would
+    /// break the framing, so they become spaces as in Redis.
+    pub fn error(&mut self, msg: &str) {
+        self.buf.push(b'-');
+        self.buf.extend(msg.bytes().map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    pub fn int(&mut self, n: i64) {
+        self.buf.push(b':');
+        push_int(&mut self.buf, n);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    pub fn bulk(&mut self, b: &[u8]) {
+        self.buf.push(b'$');
+        push_int(&mut self.buf, b.len() as i64);
+        self.buf.extend_from_slice(b"\r\n");
+        self.buf.extend_from_slice(b);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    pub fn bulk_str(&mut self, s: &str) {
+        self.bulk(s.as_bytes());
+    }
+    /// A bulk holding an integer's decimal form (GET of an int-encoded string).
+    pub fn bulk_int(&mut self, n: i64) {
+        let mut tmp = [0u8; 20];
+        let s = fmt_i64(n, &mut tmp);
+        self.bulk(s);
+    }
+    pub fn null(&mut self) {
+        self.buf.extend_from_slice(b"$-1\r\n");
+    }
+    pub fn null_array(&mut self) {
+        self.buf.extend_from_slice(b"*-1\r\n");
+    }
+    pub fn array(&mut self, n: usize) {
+        self.buf.push(b'*');
+        push_int(&mut self.buf, n as i64);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    /// RESP2 has no map type: a map is an array of 2n alternating keys and values.
+    pub fn map(&mut self, n: usize) {
+        self.array(n * 2);
+    }
+    /// RESP2 doubles are bulk strings in Redis's `%.17g`-style shortest form.
+    pub fn double(&mut self, d: f64) {
+        let s = fmt_double(d);
+        self.bulk(s.as_bytes());
+    }
+    /// Start an array whose length is not known yet; `end_array` patches the count.
+    pub fn begin_deferred(&mut self) -> usize {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(b"*0000000000\r\n");
+        at
+    }
+    pub fn end_deferred(&mut self, at: usize, n: usize) {
+        let mut head = Vec::with_capacity(16);
+        head.push(b'*');
+        push_int(&mut head, n as i64);
+        head.extend_from_slice(b"\r\n");
+        self.buf.splice(at..at + 13, head);
+    }
+    pub fn raw(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+}
+
+/// Format an i64 into `tmp` without allocating; returns the written slice.
+pub fn fmt_i64(n: i64, tmp: &mut [u8; 20]) -> &[u8] {
+    let mut v = n.unsigned_abs();
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        tmp[i] = b'-';
+    }
+    &tmp[i..]
+}
+
+pub fn push_int(buf: &mut Vec<u8>, n: i64) {
+    let mut tmp = [0u8; 20];
+    buf.extend_from_slice(fmt_i64(n, &mut tmp));
+}
+
+/// Redis's reply form of a double: `inf`/`-inf`, integers without a fraction when exact
+/// and small, otherwise the shortest representation that round-trips (like `%.17g`).
+pub fn fmt_double(d: f64) -> String {
+    if d.is_infinite() {
+        return if d > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if d.is_nan() {
+        return "nan".into();
+    }
+    let mut s = String::new();
+    if d == d.trunc() && d.abs() < 1e17 {
+        let _ = write!(s, "{}", d as i64);
+        if d == 0.0 && d.is_sign_negative() {
+            return "-0".into();
+        }
+        return s;
+    }
+    // Rust's Display is the shortest round-trip form; switch to exponent form where %.17g would.
+    let exp = d.abs().log10().floor() as i32;
+    if !(-5..17).contains(&exp) {
+        let _ = write!(s, "{d:e}");
+        // Rust prints 1e300; C prints 1e+300.
+        if let Some(pos) = s.find('e') {
+            let (mant, e) = s.split_at(pos);
+            let e = &e[1..];
+            let (sign, digits) = if let Some(rest) = e.strip_prefix('-') { ("-", rest) } else { ("+", e) };
+            let digits = if digits.len() < 2 { format!("0{digits}") } else { digits.to_string() };
+            return format!("{mant}e{sign}{digits}");
+        }
+        s
+    } else {
+        let _ = write!(s, "{d}");
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args_of(p: &Parser, buf: &[u8], inline: bool) -> Vec<Vec<u8>> {
+        let b = if inline { &p.inline_buf[..] } else { buf };
+        p.spans.iter().map(|&(s, e)| b[s..e].to_vec()).collect()
+    }
+
+    #[test]
+    fn multibulk_whole_and_split_at_every_byte() {
+        let req = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nv\0\r\nx\r\n";
+        let mut p = Parser::new();
+        assert_eq!(p.parse(req), Parsed::Command { consumed: req.len(), inline: false });
+        assert_eq!(args_of(&p, req, false), vec![b"SET".to_vec(), b"k".to_vec(), b"v\0\r\nx".to_vec()]);
+        for cut in 0..req.len() {
+            let mut p = Parser::new();
+            let r = p.parse(&req[..cut]);
+            assert_eq!(r, Parsed::Incomplete, "cut at {cut}");
+            assert_eq!(p.parse(req), Parsed::Command { consumed: req.len(), inline: false });
+            assert_eq!(args_of(&p, req, false)[2], b"v\0\r\nx".to_vec());
+        }
+    }
+
+    #[test]
+    fn byte_at_a_time_resumes() {
+        let req = b"*2\r\n$4\r\nECHO\r\n$11\r\nhello world\r\n";
+        let mut p = Parser::new();
+        for n in 1..req.len() {
+            assert_eq!(p.parse(&req[..n]), Parsed::Incomplete);
+        }
+        assert!(matches!(p.parse(req), Parsed::Command { .. }));
+    }
+
+    #[test]
+    fn protocol_errors_have_redis_texts() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"*abc\r\n", "Protocol error: invalid multibulk length"),
+            (b"*3000000000\r\n", "Protocol error: invalid multibulk length"),
+            (b"*1\r\n+foo\r\n", "Protocol error: expected '$', got '+'"),
+            (b"*1\r\n$-5\r\n", "Protocol error: invalid bulk length"),
+            (b"*1\r\n$536870913\r\n", "Protocol error: invalid bulk length"),
+            (b"\"unbalanced\n", "Protocol error: unbalanced quotes in request"),
+        ];
+        for (req, msg) in cases {
+            let mut p = Parser::new();
+            assert_eq!(p.parse(req), Parsed::Error(ProtoError(msg.to_string())), "{:?}", String::from_utf8_lossy(req));
+        }
+        let long = vec![b'a'; INLINE_MAX + 1];
+        assert_eq!(
+            Parser::new().parse(&long),
+            Parsed::Error(ProtoError("Protocol error: too big inline request".into()))
+        );
+        let mut long_mb = b"*1\r\n$".to_vec();
+        long_mb.extend(vec![b'1'; INLINE_MAX + 1]);
+        assert_eq!(
+            Parser::new().parse(&long_mb),
+            Parsed::Error(ProtoError("Protocol error: too big bulk count string".into()))
+        );
+    }
+
+    #[test]
+    fn huge_declared_sizes_do_not_allocate() {
+        let mut p = Parser::new();
+        assert_eq!(p.parse(b"*2147483647\r\n$536870912\r\nab"), Parsed::Incomplete);
+        assert!(p.spans.capacity() < 1024);
+    }
+
+    #[test]
+    fn empty_requests() {
+        assert_eq!(Parser::new().parse(b"*0\r\n"), Parsed::Empty { consumed: 4 });
+        assert_eq!(Parser::new().parse(b"*-1\r\n"), Parsed::Empty { consumed: 5 });
+        assert_eq!(Parser::new().parse(b"\r\n"), Parsed::Empty { consumed: 2 });
+        assert_eq!(Parser::new().parse(b"   \n"), Parsed::Empty { consumed: 4 });
+    }
+
+    #[test]
+    fn inline_quoting() {
+        let req = b"set \"a\\x41\\n\" 'it\\'s' plain\r\n";
+        let mut p = Parser::new();
+        assert_eq!(p.parse(req), Parsed::Command { consumed: req.len(), inline: true });
+        assert_eq!(args_of(&p, req, true), vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec(), b"plain".to_vec()]);
+        assert_eq!(split_args(b"\"a\"b"), None);
+        assert_eq!(split_args(b"'abc"), None);
+        assert_eq!(split_args(b"  "), Some(vec![]));
+    }
+
+    #[test]
+    fn strict_integers() {
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+        for bad in [&b"+1"[..], b"01", b" 1", b"1 ", b"", b"-", b"-0", b"1.0"] {
+            assert_eq!(parse_i64(bad), None, "{:?}", bad);
+        }
+    }
+
+    #[test]
+    fn replies() {
+        let mut r = Reply::default();
+        r.int(-42);
+        r.bulk(b"hi");
+        r.null();
+        let at = r.begin_deferred();
+        r.bulk(b"x");
+        r.end_deferred(at, 1);
+        assert_eq!(r.buf, b":-42\r\n$2\r\nhi\r\n$-1\r\n*1\r\n$1\r\nx\r\n");
+    }
+
+    #[test]
+    fn doubles_like_redis() {
+        assert_eq!(fmt_double(3.0), "3");
+        assert_eq!(fmt_double(10.5), "10.5");
+        assert_eq!(fmt_double(f64::INFINITY), "inf");
+        assert_eq!(fmt_double(1e300), "1e+300");
+        assert_eq!(fmt_double(0.1), "0.1");
+        assert_eq!(fmt_double(-1e-10), "-1e-10");
+    }
+}

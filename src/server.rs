@@ -1,0 +1,203 @@
+//! State shared by every client thread: the store, the configuration, the client registry
+//! and the statistics INFO reports.
+
+use crate::config::Config;
+use crate::database::Keyspace;
+use std::collections::BTreeMap;
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Lock a mutex, recovering from poisoning: a panic in one client's command is answered
+/// with an error and must not take the store away from every other client.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| {
+        m.clear_poison();
+        poisoned.into_inner()
+    })
+}
+
+pub fn read<T>(m: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|poisoned| {
+        m.clear_poison();
+        poisoned.into_inner()
+    })
+}
+
+pub fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|poisoned| {
+        m.clear_poison();
+        poisoned.into_inner()
+    })
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub fn now_us() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
+}
+
+/// Per-command counters for INFO commandstats.
+#[derive(Default)]
+pub struct CmdStats {
+    pub calls: AtomicU64,
+    pub usec: AtomicU64,
+    pub rejected: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+#[derive(Default)]
+pub struct Stats {
+    pub connections_received: AtomicU64,
+    pub commands_processed: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub net_input_bytes: AtomicU64,
+    pub net_output_bytes: AtomicU64,
+    pub keyspace_hits: AtomicU64,
+    pub keyspace_misses: AtomicU64,
+    pub expired_keys: AtomicU64,
+    pub expired_stale_perc: AtomicU64,
+    pub expire_cycle_cpu_ms: AtomicU64,
+    pub protocol_errors: AtomicU64,
+    pub unexpected_error_replies: AtomicU64,
+    pub total_error_replies: AtomicU64,
+    /// ops/sec over the last cron samples, kept by the cron.
+    pub instantaneous_ops: AtomicU64,
+    pub instantaneous_input_kbps: AtomicU64,
+    pub instantaneous_output_kbps: AtomicU64,
+    pub errors: Mutex<BTreeMap<String, u64>>,
+}
+
+/// What CLIENT LIST/KILL/INFO need to know of a connection, shared with its thread.
+pub struct ClientInfo {
+    pub id: u64,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i32,
+    pub created: Instant,
+    pub name: Mutex<Vec<u8>>,
+    pub lib_name: Mutex<String>,
+    pub lib_ver: Mutex<String>,
+    pub db: AtomicUsize,
+    /// Unix seconds of the last command.
+    pub last_interaction: AtomicI64,
+    /// Index into the command table of the last command (usize::MAX: none).
+    pub last_cmd: AtomicUsize,
+    pub killed: AtomicBool,
+    pub qbuf: AtomicUsize,
+    pub omem: AtomicUsize,
+    pub flags: Mutex<String>,
+    /// A handle on the socket so CLIENT KILL can wake the blocked thread.
+    pub stream: Option<TcpStream>,
+}
+
+impl ClientInfo {
+    pub fn kill(&self) {
+        self.killed.store(true, Relaxed);
+        if let Some(s) = &self.stream {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+pub struct Server {
+    pub store: Mutex<Keyspace>,
+    pub config: RwLock<Config>,
+    pub clients: Mutex<BTreeMap<u64, Arc<ClientInfo>>>,
+    pub next_client_id: AtomicU64,
+    pub stats: Stats,
+    pub cmd_stats: Vec<CmdStats>,
+    pub start: Instant,
+    pub start_unix: i64,
+    pub run_id: String,
+    pub shutdown: AtomicBool,
+    pub tcp_port: AtomicUsize,
+    /// Snapshot of config values read on hot paths, so a client does not take the config lock
+    /// per command.
+    pub requirepass_set: AtomicBool,
+    pub busy_spin_us: AtomicU64,
+    pub maxclients: AtomicUsize,
+    pub proto_max_bulk_len: AtomicUsize,
+    pub active_expire: AtomicBool,
+    pub hz: AtomicU64,
+    pub stat_peak_memory: AtomicUsize,
+    /// Fixed at start-up (`databases` is immutable).
+    pub databases: usize,
+}
+
+impl Server {
+    pub fn new(config: Config, ncommands: usize) -> Server {
+        let dbs = config.databases;
+        let s = Server {
+            store: Mutex::new(Keyspace::new(dbs)),
+            clients: Mutex::new(BTreeMap::new()),
+            next_client_id: AtomicU64::new(1),
+            stats: Stats::default(),
+            cmd_stats: (0..ncommands).map(|_| CmdStats::default()).collect(),
+            start: Instant::now(),
+            start_unix: now_ms() / 1000,
+            run_id: random_hex(40),
+            shutdown: AtomicBool::new(false),
+            tcp_port: AtomicUsize::new(config.port as usize),
+            requirepass_set: AtomicBool::new(false),
+            busy_spin_us: AtomicU64::new(0),
+            maxclients: AtomicUsize::new(0),
+            proto_max_bulk_len: AtomicUsize::new(0),
+            active_expire: AtomicBool::new(true),
+            hz: AtomicU64::new(10),
+            stat_peak_memory: AtomicUsize::new(0),
+            databases: dbs.max(1),
+            config: RwLock::new(config),
+        };
+        s.refresh_hot_config();
+        s
+    }
+
+    /// Copy the config values the hot paths read into atomics (after load and CONFIG SET).
+    pub fn refresh_hot_config(&self) {
+        let c = read(&self.config);
+        self.requirepass_set.store(!c.requirepass.is_empty(), Relaxed);
+        self.busy_spin_us.store(c.busy_spin_us, Relaxed);
+        self.maxclients.store(c.maxclients as usize, Relaxed);
+        self.proto_max_bulk_len.store(c.proto_max_bulk_len as usize, Relaxed);
+        self.active_expire.store(c.active_expire_enabled, Relaxed);
+        self.hz.store(c.hz.clamp(1, 500), Relaxed);
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Keyspace> {
+        lock(&self.store)
+    }
+
+    pub fn count_error(&self, code: &str) {
+        self.stats.total_error_replies.fetch_add(1, Relaxed);
+        let mut errors = lock(&self.stats.errors);
+        *errors.entry(code.to_string()).or_insert(0) += 1;
+    }
+
+    pub fn databases(&self) -> usize {
+        self.databases
+    }
+
+    pub fn uptime_secs(&self) -> u64 {
+        self.start.elapsed().as_secs()
+    }
+}
+
+/// `n` random lowercase hex characters (run ids, replication ids).
+pub fn random_hex(n: usize) -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::with_capacity(n);
+    let mut counter = 0u64;
+    while out.len() < n {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(counter ^ now_us() as u64);
+        counter += 1;
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out.truncate(n);
+    out
+}

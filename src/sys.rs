@@ -1,0 +1,44 @@
+//! The few libc calls std does not expose: a non-blocking readiness probe, `sched_yield`,
+//! re-issuing `listen` with Redis's backlog, and the process id.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+
+unsafe extern "C" {
+    fn recv(fd: i32, buf: *mut u8, len: usize, flags: i32) -> isize;
+    fn sched_yield() -> i32;
+    fn listen(fd: i32, backlog: i32) -> i32;
+}
+
+const MSG_PEEK: i32 = 0x2;
+const MSG_DONTWAIT: i32 = 0x40;
+
+pub fn raw_fd(s: &TcpStream) -> i32 {
+    s.as_raw_fd()
+}
+
+/// True when the socket has bytes to read (or is closed) right now, without consuming them.
+pub fn readable_now(s: &TcpStream) -> bool {
+    let mut b = 0u8;
+    // SAFETY: one valid writable byte; the fd is owned by `s` for the duration of the call.
+    let n = unsafe { recv(s.as_raw_fd(), &mut b, 1, MSG_PEEK | MSG_DONTWAIT) };
+    // n == 0 is EOF: let the blocking read see it. n < 0 is EAGAIN (or an error the read reports).
+    n >= 0
+}
+
+pub fn yield_now() {
+    // SAFETY: sched_yield has no arguments and no memory effects.
+    unsafe {
+        sched_yield();
+    }
+}
+
+/// std listens with a backlog of 128; re-issuing listen() on the bound socket raises it, so a
+/// storm of new connections is not met with SYN retries.
+pub fn set_backlog(l: &TcpListener, backlog: i32) {
+    // SAFETY: the fd is a listening socket owned by `l`.
+    let r = unsafe { listen(l.as_raw_fd(), backlog) };
+    if r != 0 {
+        log::warn!("could not raise the listen backlog to {backlog}");
+    }
+}
