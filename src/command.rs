@@ -75,7 +75,14 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
-    pub const fn new(name: &'static str, arity: i32, flags: u32, keys: (i32, i32, i32), group: &'static str, handler: Handler) -> Self {
+    pub const fn new(
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        keys: (i32, i32, i32),
+        group: &'static str,
+        handler: Handler,
+    ) -> Self {
         CommandSpec { name, arity, flags, keys, group, handler, subcommands: &[] }
     }
     pub const fn container(name: &'static str, group: &'static str, subcommands: &'static [CommandSpec]) -> Self {
@@ -118,7 +125,12 @@ impl CommandTable {
                 t.by_name.insert(spec.name.as_bytes(), id);
                 for sub in spec.subcommands {
                     let sid = t.commands.len();
-                    t.commands.push(Command { spec: sub, id: sid, fullname: format!("{}|{}", spec.name, sub.name), parent: Some(spec) });
+                    t.commands.push(Command {
+                        spec: sub,
+                        id: sid,
+                        fullname: format!("{}|{}", spec.name, sub.name),
+                        parent: Some(spec),
+                    });
                     t.by_sub.insert((spec.name.as_bytes(), sub.name.as_bytes()), sid);
                 }
             }
@@ -276,14 +288,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     }
     client.info.last_cmd.store(cmd.id, Relaxed);
     let started = std::time::Instant::now();
-    let mut ctx = Ctx {
-        server,
-        client,
-        out,
-        store,
-        now: crate::server::now_ms(),
-        cmd,
-    };
+    let mut ctx = Ctx { server, client, out, store, now: crate::server::now_ms(), cmd };
     let mark = ctx.out.buf.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let stats = &server.cmd_stats[cmd.id];

@@ -40,7 +40,8 @@ fn main() {
     let mut listeners = Vec::new();
     for addr in &config.bind {
         let addr = addr.trim_start_matches('-');
-        let target = if addr.contains(':') { format!("[{addr}]:{}", config.port) } else { format!("{addr}:{}", config.port) };
+        let target =
+            if addr.contains(':') { format!("[{addr}]:{}", config.port) } else { format!("{addr}:{}", config.port) };
         match TcpListener::bind(&target) {
             Ok(l) => {
                 sys::set_backlog(&l, config.tcp_backlog as i32);

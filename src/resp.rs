@@ -20,9 +20,14 @@ pub struct ProtoError(pub String);
 pub enum Parsed {
     /// A whole command: `consumed` bytes from the start of the buffer. `inline` commands keep
     /// their unescaped arguments in `Parser::inline_buf` rather than in the input buffer.
-    Command { consumed: usize, inline: bool },
+    Command {
+        consumed: usize,
+        inline: bool,
+    },
     /// An empty request (`*0`, `*-1` or a blank inline line): skip `consumed` bytes.
-    Empty { consumed: usize },
+    Empty {
+        consumed: usize,
+    },
     /// More input is needed; call again with the same buffer extended.
     Incomplete,
     Error(ProtoError),
@@ -122,11 +127,7 @@ impl Parser {
     }
 
     fn too_long(&mut self, unparsed: usize, msg: &str) -> Parsed {
-        if unparsed > INLINE_MAX {
-            proto_err(msg)
-        } else {
-            Parsed::Incomplete
-        }
+        if unparsed > INLINE_MAX { proto_err(msg) } else { Parsed::Incomplete }
     }
 
     fn parse_multibulk(&mut self, buf: &[u8]) -> Parsed {
@@ -193,11 +194,7 @@ impl Parser {
         }
         let consumed = nl + 1;
         self.reset();
-        if self.spans.is_empty() {
-            Parsed::Empty { consumed }
-        } else {
-            Parsed::Command { consumed, inline: true }
-        }
+        if self.spans.is_empty() { Parsed::Empty { consumed } } else { Parsed::Command { consumed, inline: true } }
     }
 }
 
@@ -232,11 +229,7 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
         v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
     }
     if neg {
-        if v > i64::MAX as u64 + 1 {
-            None
-        } else {
-            Some((v as i64).wrapping_neg())
-        }
+        if v > i64::MAX as u64 + 1 { None } else { Some((v as i64).wrapping_neg()) }
     } else if v > i64::MAX as u64 {
         None
     } else {
@@ -597,7 +590,10 @@ mod tests {
         let req = b"set \"a\\x41\\n\" 'it\\'s' plain\r\n";
         let mut p = Parser::new();
         assert_eq!(p.parse(req), Parsed::Command { consumed: req.len(), inline: true });
-        assert_eq!(args_of(&p, req, true), vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec(), b"plain".to_vec()]);
+        assert_eq!(
+            args_of(&p, req, true),
+            vec![b"set".to_vec(), b"aA\n".to_vec(), b"it's".to_vec(), b"plain".to_vec()]
+        );
         assert_eq!(split_args(b"\"a\"b"), None);
         assert_eq!(split_args(b"'abc"), None);
         assert_eq!(split_args(b"  "), Some(vec![]));

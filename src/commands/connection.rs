@@ -9,7 +9,14 @@ use std::sync::atomic::Ordering::Relaxed;
 pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("ping", -1, FAST | STALE, (0, 0, 0), "@fast @connection", ping),
     CommandSpec::new("echo", 2, FAST | LOADING | STALE, (0, 0, 0), "@fast @connection", echo),
-    CommandSpec::new("quit", -1, ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), "@fast @connection", quit),
+    CommandSpec::new(
+        "quit",
+        -1,
+        ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH,
+        (0, 0, 0),
+        "@fast @connection",
+        quit,
+    ),
     CommandSpec::new("select", 2, LOADING | STALE | FAST, (0, 0, 0), "@fast @connection", select),
 ];
 

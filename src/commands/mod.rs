@@ -25,7 +25,11 @@ pub fn parse_float(arg: &[u8]) -> Result<f64, CmdError> {
     let lower = s.to_ascii_lowercase();
     let v = match lower.trim_start_matches(['+', '-']) {
         "inf" | "infinity" => {
-            if lower.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }
+            if lower.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }
         }
         _ => s.parse::<f64>().map_err(|_| CmdError::NotFloat)?,
     };

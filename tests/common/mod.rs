@@ -282,9 +282,11 @@ impl RealRedis {
         let port = free_port();
         let port_s = port.to_string();
         let dir_s = dir.to_string_lossy().to_string();
-        let mut args = vec!["--port", &port_s, "--bind", "127.0.0.1", "--dir", &dir_s, "--save", "", "--appendonly", "no"];
+        let mut args =
+            vec!["--port", &port_s, "--bind", "127.0.0.1", "--dir", &dir_s, "--save", "", "--appendonly", "no"];
         args.extend_from_slice(extra);
-        let child = Command::new("redis-server").args(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
+        let child =
+            Command::new("redis-server").args(&args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().ok()?;
         let r = RealRedis { child, port, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
