@@ -25,13 +25,21 @@ const CLIENT_STACK: usize = 256 * 1024;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some((text, code)) = config::special_action(&args) {
+        println!("{text}");
+        std::process::exit(code);
+    }
     let config = match config::Config::load(&args) {
         Ok(c) => c,
         Err(msg) => {
-            eprintln!("{msg}");
+            eprintln!("\n{msg}");
             std::process::exit(1);
         }
     };
+    if let Err(e) = std::env::set_current_dir(&config.dir) {
+        eprintln!("Can't chdir to '{}': {e}", config.dir);
+        std::process::exit(1);
+    }
     init_logging(&config.loglevel);
     for name in &config.unimplemented {
         log::warn!("config directive '{name}' is accepted but not implemented by this server");

@@ -237,6 +237,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     }
 }
 
+/// C's isspace(): sdssplitargs separates arguments with it.
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
 fn hex_val(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
@@ -247,7 +252,7 @@ pub fn split_args_into(line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, u
     let mut i = 0;
     let n = line.len();
     loop {
-        while i < n && line[i].is_ascii_whitespace() {
+        while i < n && is_c_space(line[i]) {
             i += 1;
         }
         if i >= n {
@@ -282,7 +287,7 @@ pub fn split_args_into(line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, u
                         });
                     }
                     Some(b'"') => {
-                        if line.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                        if line.get(i + 1).is_some_and(|&c| !is_c_space(c)) {
                             return false;
                         }
                         done = true;
@@ -297,7 +302,7 @@ pub fn split_args_into(line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, u
                         out.push(b'\'');
                     }
                     Some(b'\'') => {
-                        if line.get(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                        if line.get(i + 1).is_some_and(|&c| !is_c_space(c)) {
                             return false;
                         }
                         done = true;

@@ -130,7 +130,7 @@ pub struct Server {
 
 impl Server {
     pub fn new(config: Config, ncommands: usize) -> Server {
-        let dbs = config.databases;
+        let dbs = config.databases as usize;
         let s = Server {
             store: Mutex::new(Keyspace::new(dbs)),
             clients: Mutex::new(BTreeMap::new()),
@@ -159,12 +159,12 @@ impl Server {
     /// Copy the config values the hot paths read into atomics (after load and CONFIG SET).
     pub fn refresh_hot_config(&self) {
         let c = read(&self.config);
-        self.requirepass_set.store(!c.requirepass.is_empty(), Relaxed);
+        self.requirepass_set.store(c.requirepass.is_some(), Relaxed);
         self.busy_spin_us.store(c.busy_spin_us, Relaxed);
         self.maxclients.store(c.maxclients as usize, Relaxed);
         self.proto_max_bulk_len.store(c.proto_max_bulk_len as usize, Relaxed);
         self.active_expire.store(c.active_expire_enabled, Relaxed);
-        self.hz.store(c.hz.clamp(1, 500), Relaxed);
+        self.hz.store(c.hz.clamp(1, 500) as u64, Relaxed);
     }
 
     pub fn store(&self) -> MutexGuard<'_, Keyspace> {
