@@ -264,7 +264,7 @@ fn getset(ctx: &mut Ctx, args: Args) -> CmdResult {
 
 /// MSET key value [key value ...] / MSETNX key value [key value ...]
 fn mset(ctx: &mut Ctx, args: Args) -> CmdResult {
-    if args.len() % 2 == 0 {
+    if args.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity(ctx.cmd.fullname.clone()));
     }
     let nx = ctx.cmd.spec.name == "msetnx";
@@ -499,8 +499,11 @@ fn lcs(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut t = vec![0u32; (a.len() + 1) * w];
     for i in 1..=a.len() {
         for j in 1..=b.len() {
-            t[i * w + j] =
-                if a[i - 1] == b[j - 1] { t[(i - 1) * w + j - 1] + 1 } else { t[(i - 1) * w + j].max(t[i * w + j - 1]) };
+            t[i * w + j] = if a[i - 1] == b[j - 1] {
+                t[(i - 1) * w + j - 1] + 1
+            } else {
+                t[(i - 1) * w + j].max(t[i * w + j - 1])
+            };
         }
     }
     let total = t[a.len() * w + b.len()];
