@@ -23,7 +23,7 @@ impl Object {
         match *self {}
     }
     /// An independent deep copy (COPY).
-    pub fn duplicate(&self) -> Object {
+    pub fn duplicate(&self) -> Box<Object> {
         match *self {}
     }
 }

@@ -336,7 +336,8 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let len = (seed % 7) as usize;
-            let pat: Vec<u8> = (0..len).map(|k| alphabet[((seed >> (8 + 5 * k)) % alphabet.len() as u64) as usize]).collect();
+            let pat: Vec<u8> =
+                (0..len).map(|k| alphabet[((seed >> (8 + 5 * k)) % alphabet.len() as u64) as usize]).collect();
             for s in strings {
                 let mut skip = false;
                 assert_eq!(

@@ -255,10 +255,14 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
         return Err(CmdError::NoSuchKey);
     }
     if src == dst {
-        if nx { ctx.out.int(0) } else { ctx.out.ok() }
+        if nx {
+            ctx.out.int(0)
+        } else {
+            ctx.out.ok()
+        }
         return Ok(());
     }
-    if nx && db.lookup(dst, now).is_some() {
+    if nx && db.exists(dst, now) {
         ctx.out.int(0);
         return Ok(());
     }
@@ -267,7 +271,11 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
     };
     db.put_owned(dst, val, expire);
     ctx.dirty(1);
-    if nx { ctx.out.int(1) } else { ctx.out.ok() }
+    if nx {
+        ctx.out.int(1)
+    } else {
+        ctx.out.ok()
+    }
     Ok(())
 }
 
@@ -275,7 +283,7 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
 fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, CmdError> {
     let i = parse_int(arg)?;
     if i32::try_from(i).is_err() {
-        return Err(CmdError::NotInteger);
+        return Err(CmdError::err("value is out of range, value must between -2147483648 and 2147483647"));
     }
     if i < 0 || i as usize >= ctx.server.databases() {
         return Err(CmdError::DbIndexOutOfRange);
@@ -297,7 +305,7 @@ fn move_cmd(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
     let now = ctx.now;
     let ks = ctx.store.ks();
-    if ks.db(src).lookup(key, now).is_none() || ks.db(dst).lookup(key, now).is_some() {
+    if !ks.db(src).exists(key, now) || ks.db(dst).exists(key, now) {
         ctx.out.int(0);
         return Ok(());
     }
@@ -338,7 +346,7 @@ fn copy(ctx: &mut Ctx, args: Args) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
-    if ks.db(dst).lookup(newkey, now).is_some() && !replace {
+    if ks.db(dst).exists(newkey, now) && !replace {
         ctx.out.int(0);
         return Ok(());
     }
@@ -350,7 +358,7 @@ fn copy(ctx: &mut Ctx, args: Args) -> CmdResult {
     let val = match e.value() {
         Val::Str(s) => OwnedVal::Str(s.to_vec()),
         Val::Int(i) => OwnedVal::Int(i),
-        Val::Obj(o) => OwnedVal::Obj(Box::new(o.duplicate())),
+        Val::Obj(o) => OwnedVal::Obj(o.duplicate()),
     };
     ks.db(dst).put_owned(newkey, val, expire);
     ctx.dirty(1);
@@ -405,11 +413,10 @@ fn expire(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
     let key = &args[1];
     let db = ctx.db();
-    let Some(e) = db.lookup(key, now) else {
+    let Some(current) = db.ttl(key, now) else {
         ctx.out.int(0);
         return Ok(());
     };
-    let current = e.expire();
     let refused = (flags.nx && current.is_some())
         || (flags.xx && current.is_none())
         // No expiry counts as an infinite TTL: never less than `when`, always greater.
@@ -455,7 +462,7 @@ fn persist(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
     let key = &args[1];
     let db = ctx.db();
-    let had_ttl = db.lookup(key, now).is_some_and(|e| e.expire().is_some());
+    let had_ttl = matches!(db.ttl(key, now), Some(Some(_)));
     if had_ttl {
         db.table.set_expire(key, None);
         ctx.dirty(1);
