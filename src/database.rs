@@ -18,6 +18,14 @@ impl Object {
     pub fn type_name(&self) -> &'static str {
         match *self {}
     }
+    /// OBJECT ENCODING's name for the value's representation.
+    pub fn encoding(&self) -> &'static str {
+        match *self {}
+    }
+    /// An independent deep copy (COPY).
+    pub fn duplicate(&self) -> Box<Object> {
+        match *self {}
+    }
 }
 
 /// The type name TYPE and SCAN TYPE use.
@@ -161,6 +169,16 @@ impl Db {
 
     pub fn ttl(&mut self, key: &[u8], now: i64) -> Option<Option<i64>> {
         self.lookup(key, now).map(|e| e.expire())
+    }
+
+    /// Store a value taken out of a table (by `Table::take`) under `key` with its expiry.
+    pub fn put_owned(&mut self, key: &[u8], val: OwnedVal<Object>, expire: Option<i64>) -> bool {
+        let expire = expire.map_or(Expire::Clear, Expire::At);
+        match val {
+            OwnedVal::Str(s) => self.table.set(key, NewVal::Str(&s), expire),
+            OwnedVal::Int(i) => self.table.set(key, NewVal::Int(i), expire),
+            OwnedVal::Obj(o) => self.table.set(key, NewVal::Obj(o), expire),
+        }
     }
 
     pub fn len(&self) -> usize {
