@@ -185,6 +185,22 @@ pub struct ClientState {
     /// Set by QUIT: flush the replies and close.
     pub close_after_reply: bool,
     pub info: std::sync::Arc<crate::server::ClientInfo>,
+    /// CLIENT REPLY and CLIENT NO-TOUCH state.
+    pub modes: ClientModes,
+}
+
+/// Per-connection switches set by CLIENT subcommands. The connection loop discards a
+/// command's reply while `reply_off` or `reply_skip` is set.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct ClientModes {
+    /// CLIENT REPLY OFF.
+    pub reply_off: bool,
+    /// CLIENT REPLY SKIP was just executed: skip the next command's reply.
+    pub reply_skip_next: bool,
+    /// The reply of the command being executed is skipped.
+    pub reply_skip: bool,
+    /// CLIENT NO-TOUCH ON: commands other than TOUCH leave keys' access time alone.
+    pub no_touch: bool,
 }
 
 /// The store, locked on first use and held until the dispatcher releases it.
@@ -281,7 +297,8 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
             return;
         }
     };
-    if !client.authenticated && !cmd.spec.has(flags::NO_AUTH) {
+    // Redis's authRequired(): clearing requirepass at run time lets unauthenticated clients in.
+    if !client.authenticated && !cmd.spec.has(flags::NO_AUTH) && server.requirepass_set.load(Relaxed) {
         server.cmd_stats[cmd.id].rejected.fetch_add(1, Relaxed);
         reply_error(server, out, &CmdError::NoAuth);
         return;

@@ -62,6 +62,7 @@ pub fn serve(server: Arc<Server>, stream: TcpStream) {
         resp: 2,
         close_after_reply: false,
         info,
+        modes: Default::default(),
     };
     if let Err(e) = run(&server, &mut client, stream) {
         log::debug!("client {id} closed: {e}");
@@ -80,7 +81,7 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
         if client.info.killed.load(Relaxed) {
             return Ok(());
         }
-        parser.unauthenticated = !client.authenticated;
+        parser.unauthenticated = !client.authenticated && server.requirepass_set.load(Relaxed);
         parser.max_bulk = server.proto_max_bulk_len.load(Relaxed);
         let next = if pending.is_empty() {
             let data = match reader.fill_buf() {
@@ -106,6 +107,8 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
             next
         };
         store.release();
+        // What is left is one partial command: CLIENT LIST's qbuf for this client while idle.
+        client.info.qbuf.store(pending.len(), Relaxed);
         // Commands left in `pending` are always partial: every complete one was executed.
         let drained = reader.buffer().is_empty();
         if matches!(next, Next::Close) || client.close_after_reply {
@@ -155,6 +158,9 @@ fn execute_buffer(
     store: &mut Store<'_>,
     data: &[u8],
 ) -> (usize, Next) {
+    // CLIENT LIST's qbuf (the unprocessed input, as Redis's query buffer) and idle.
+    client.info.qbuf.store(data.len(), Relaxed);
+    client.info.last_interaction.store(crate::server::now_ms() / 1000, Relaxed);
     let mut pos = 0;
     while pos < data.len() {
         match parser.parse(&data[pos..]) {
@@ -164,19 +170,31 @@ fn execute_buffer(
                 } else {
                     Args::new(&data[pos..], &parser.spans)
                 };
+                let mark = out.buf.len();
                 dispatch(server, client, out, store, args);
+                let m = &mut client.modes;
+                if m.reply_off || m.reply_skip || m.reply_skip_next {
+                    // CLIENT REPLY OFF/SKIP: the reply (even an error) is dropped; SKIP arms
+                    // the skip for the command after it.
+                    if m.reply_off || m.reply_skip {
+                        out.buf.truncate(mark);
+                    }
+                    m.reply_skip = std::mem::take(&mut m.reply_skip_next);
+                }
                 pos += consumed;
                 if client.close_after_reply {
                     return (pos, Next::Close);
                 }
-                parser.unauthenticated = !client.authenticated;
+                parser.unauthenticated = !client.authenticated && server.requirepass_set.load(Relaxed);
             }
             Parsed::Empty { consumed } => pos += consumed,
             Parsed::Incomplete => return (pos, Next::Continue),
             Parsed::Error(e) => {
                 server.stats.protocol_errors.fetch_add(1, Relaxed);
                 server.count_error("ERR");
-                out.error(&e.0);
+                if !client.modes.reply_off && !client.modes.reply_skip {
+                    out.error(&format!("ERR {}", e.0));
+                }
                 log::debug!("protocol error from client {}: {}", client.id, e.0);
                 return (data.len(), Next::Close);
             }
