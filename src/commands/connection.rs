@@ -97,7 +97,7 @@ fn credentials_ok(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
         return false;
     }
     let config = read(&ctx.server.config);
-    config.requirepass.is_empty() || config.requirepass.as_bytes() == pass
+    config.requirepass.as_ref().is_none_or(|p| p.as_bytes() == pass)
 }
 
 /// Authenticate the connection, or answer WRONGPASS (a failed attempt leaves an already
