@@ -1217,14 +1217,7 @@ pub fn repr(s: &[u8]) -> String {
     out
 }
 
-/// Redis's stringmatchlen(): glob-style matching with `*`, `?`, `[abc]`,
-/// `[^a]`, `[a-z]` and `\x` escapes. Exactly like Redis, the empty string
-/// matches only the empty pattern (even "*" does not match it: KEYS and
-/// SCAN special-case the pattern "*" before calling the matcher).
-pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
-    let mut skip_longer = false;
-    glob_impl(pattern, s, nocase, &mut skip_longer)
-}
+pub use crate::glob::glob_match;
 
 fn lower(c: u8, nocase: bool) -> u8 {
     if nocase { c.to_ascii_lowercase() } else { c }
