@@ -51,9 +51,10 @@ pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
 }
 
 /// Serve one client until it quits, disconnects, is killed or breaks the protocol.
-pub fn serve(server: Arc<Server>, stream: TcpStream) {
+/// Registered by the accept loop, so ids follow accept order and CLIENT LIST/KILL see a
+/// client as soon as it is accepted.
+pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
     let _ = stream.set_nodelay(true);
-    let info = register(&server, &stream);
     let id = info.id;
     let mut client = ClientState {
         id,

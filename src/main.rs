@@ -112,12 +112,15 @@ fn accept_loop(server: Arc<Server>, listener: TcpListener) {
             continue;
         }
         let s = server.clone();
+        let info = connection::register(&server, &stream);
+        let id = info.id;
         let spawned = std::thread::Builder::new()
             .name("client".into())
             .stack_size(CLIENT_STACK)
-            .spawn(move || connection::serve(s, stream));
+            .spawn(move || connection::serve(s, stream, info));
         if let Err(e) = spawned {
             log::warn!("could not start a client thread: {e}");
+            lock(&server.clients).remove(&id);
         }
     }
 }
