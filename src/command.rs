@@ -111,13 +111,17 @@ pub struct Command {
 
 pub struct CommandTable {
     pub commands: Vec<Command>,
-    by_name: HashMap<&'static [u8], usize>,
-    by_sub: HashMap<(&'static [u8], &'static [u8]), usize>,
+    by_name: HashMap<&'static [u8], usize, NameHash>,
+    by_sub: HashMap<(&'static [u8], &'static [u8]), usize, NameHash>,
 }
 
 impl CommandTable {
     fn build() -> CommandTable {
-        let mut t = CommandTable { commands: Vec::new(), by_name: HashMap::new(), by_sub: HashMap::new() };
+        let mut t = CommandTable {
+            commands: Vec::new(),
+            by_name: HashMap::with_hasher(NameHash),
+            by_sub: HashMap::with_hasher(NameHash),
+        };
         for family in crate::commands::FAMILIES {
             for spec in family.iter() {
                 let id = t.commands.len();
@@ -158,6 +162,31 @@ impl CommandTable {
 
     pub fn by_id(&self, id: usize) -> Option<&Command> {
         self.commands.get(id)
+    }
+}
+
+/// FNV-1a for the command-name maps: the keys are a fixed set of short names chosen by us, so
+/// SipHash's flooding resistance buys nothing and costs a tenth of a GET.
+#[derive(Clone, Copy, Default)]
+pub struct NameHash;
+
+pub struct Fnv(u64);
+
+impl std::hash::BuildHasher for NameHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
