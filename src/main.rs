@@ -7,6 +7,7 @@ mod config;
 mod connection;
 mod database;
 mod error;
+mod info;
 mod resp;
 mod server;
 mod sys;
