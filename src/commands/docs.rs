@@ -528,6 +528,14 @@ const KEY_FLAGS: &[(&str, &str)] = &[
     ("memory|usage", "RO"),
 ];
 
+/// Notes attached to a command's key spec.
+const KEY_NOTES: &[(&str, &str)] = &[("set", "Read as well as written when GET is given")];
+
+/// The note COMMAND INFO shows on a command's key spec, if any.
+pub fn key_note(fullname: &str) -> Option<&'static str> {
+    lookup(KEY_NOTES, fullname)
+}
+
 /// Command tips (COMMAND INFO's eighth field).
 const TIPS: &[(&str, &str)] = &[
     ("mset", "request_policy:multi_shard response_policy:all_succeeded"),
@@ -964,6 +972,21 @@ mod tests {
         assert_eq!((a[2].name.as_str(), a[2].kind), ("ip:port", "string"));
         let a = parse_args("[TYPE (NORMAL|MASTER)]");
         assert_eq!((a[0].kind, a[0].token.as_deref(), a[0].optional), ("oneof", Some("TYPE"), true));
+    }
+
+    #[test]
+    fn string_key_connection_and_server_commands_are_documented() {
+        let names = "set get getex getdel getset setnx setex psetex mset msetnx mget append strlen incr decr incrby \
+            decrby incrbyfloat getrange setrange lcs substr del unlink exists type keys scan randomkey rename renamenx \
+            copy move expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist touch object ping echo \
+            quit select auth hello reset client client|list client|kill client|id client|setname client|getname \
+            dbsize flushdb flushall time lastsave shutdown debug info config config|get config|set command \
+            command|docs command|info memory|usage function|list function|flush";
+        for n in names.split_whitespace() {
+            assert!(find(n).is_some(), "no doc entry for {n}");
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(DOCS.iter().all(|d| seen.insert(d.name)), "duplicate doc entry");
     }
 
     #[test]

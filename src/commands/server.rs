@@ -515,8 +515,13 @@ fn write_key_specs(out: &mut Reply, cmd: &Command) {
     let (first, last, step) = cmd.spec.keys;
     out.array(specs.len());
     let one = specs.len() == 1;
+    let note = docs::key_note(&cmd.fullname);
     for (i, fl) in specs.iter().enumerate() {
-        out.map(3);
+        out.map(3 + usize::from(note.is_some()));
+        if let Some(n) = note {
+            out.bulk_str("notes");
+            out.bulk_str(n);
+        }
         out.bulk_str("flags");
         out.array(fl.len());
         for f in fl {
@@ -702,7 +707,12 @@ fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
     if positions.is_empty() {
         return Err(CmdError::err("Invalid arguments specified for command"));
     }
-    let specs = key_specs(cmd);
+    let mut specs = key_specs(cmd);
+    // SET's key flags depend on GET (Redis's `setGetKeys`).
+    if cmd.fullname == "set" {
+        let get = full.iter().skip(3).any(|a| is(a, "get"));
+        specs = vec![if get { vec!["RW", "access", "update"] } else { vec!["OW", "update"] }];
+    }
     ctx.out.array(positions.len());
     for (n, p) in positions.iter().enumerate() {
         if with_flags {
