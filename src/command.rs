@@ -319,7 +319,12 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     let cmd = match resolve(t, args) {
         Ok(c) => c,
         Err(e) => {
-            if let Some(c) = t.lookup(args.get(0)) {
+            // Redis counts the rejection on the subcommand, and not at all for an unknown one.
+            let rejected = match t.lookup(args.get(0)) {
+                Some(c) if !c.spec.subcommands.is_empty() && args.len() >= 2 => t.lookup_sub(c.spec.name, args.get(1)),
+                other => other,
+            };
+            if let Some(c) = rejected {
                 server.cmd_stats[c.id].rejected.fetch_add(1, Relaxed);
             }
             reply_error(server, out, &e);

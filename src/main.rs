@@ -8,6 +8,7 @@ mod connection;
 mod database;
 mod error;
 mod glob;
+mod info;
 mod resp;
 mod server;
 mod sys;

@@ -126,6 +126,10 @@ pub struct Server {
     pub stat_peak_memory: AtomicUsize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
+    /// Unix time of the last successful save (LASTSAVE); the start time until one happens.
+    pub lastsave: AtomicI64,
+    /// This server's replication id (INFO replication), made at start-up.
+    pub master_replid: String,
 }
 
 impl Server {
@@ -150,6 +154,8 @@ impl Server {
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
             databases: dbs.max(1),
+            lastsave: AtomicI64::new(now_ms() / 1000),
+            master_replid: random_hex(40),
             config: RwLock::new(config),
         };
         s.refresh_hot_config();

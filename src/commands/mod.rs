@@ -1,6 +1,7 @@
 //! Command families: each file exports its rows of the command table as `SPECS`.
 
 pub mod connection;
+pub mod docs;
 pub mod keys;
 pub mod server;
 pub mod strings;

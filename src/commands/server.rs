@@ -1,55 +1,865 @@
-//! Server commands: DBSIZE, FLUSHDB, FLUSHALL.
+//! Server commands: DBSIZE, FLUSHDB/FLUSHALL, TIME, LASTSAVE, SHUTDOWN, DEBUG, INFO, CONFIG,
+//! COMMAND, MEMORY and the FUNCTION stubs the Tcl harness calls.
 
-use crate::command::{CommandSpec, Ctx, flags::*};
-use crate::error::CmdResult;
-use crate::resp::Args;
+use crate::command::{Command, CommandSpec, Ctx, flags::*, table};
+use crate::commands::{docs, is, parse_int};
+use crate::error::{CmdError, CmdResult};
+use crate::glob::glob_match;
+use crate::resp::{Args, Reply};
+use crate::server::{Server, read, write};
+use std::sync::atomic::Ordering::Relaxed;
 
 pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "@keyspace @read @fast", dbsize),
     CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall),
     CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb),
+    CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time),
+    CommandSpec::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", lastsave),
+    CommandSpec::new(
+        "shutdown",
+        -1,
+        ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        (0, 0, 0),
+        "@admin @slow @dangerous",
+        shutdown,
+    ),
     CommandSpec::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), "@admin @slow @dangerous", debug),
-    CommandSpec::container("function", "@scripting", FUNCTION_SUBS),
+    CommandSpec::new("info", -1, LOADING | STALE, (0, 0, 0), "@slow @dangerous", info),
+    CommandSpec::container("config", "", CONFIG_SUBS),
+    CommandSpec {
+        name: "command",
+        arity: -1,
+        flags: LOADING | STALE,
+        keys: (0, 0, 0),
+        group: "@slow @connection",
+        handler: command_all,
+        subcommands: COMMAND_SUBS,
+    },
+    CommandSpec::container("memory", "", MEMORY_SUBS),
+    CommandSpec::container("function", "", FUNCTION_SUBS),
 ];
 
-const FUNCTION_SUBS: &[CommandSpec] =
-    &[CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush)];
+const ADMIN_SUB: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
-/// FLUSHDB [ASYNC|SYNC]
-fn flushdb(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    ctx.db().table.clear();
-    ctx.dirty(1);
-    ctx.out.ok();
-    Ok(())
-}
+const CONFIG_SUBS: &[CommandSpec] = &[
+    CommandSpec::new("get", -3, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_get),
+    CommandSpec::new("set", -4, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_set),
+    CommandSpec::new("resetstat", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_resetstat),
+    CommandSpec::new("rewrite", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_rewrite),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", config_help),
+];
 
-/// FUNCTION FLUSH [ASYNC|SYNC]: functions are not supported, so there is nothing to flush.
-fn function_flush(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    ctx.out.ok();
-    Ok(())
-}
+const COMMAND_SUBS: &[CommandSpec] = &[
+    CommandSpec::new("count", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_count),
+    CommandSpec::new("info", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_info),
+    CommandSpec::new("docs", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_docs),
+    CommandSpec::new("list", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_list),
+    CommandSpec::new("getkeys", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
+    CommandSpec::new("getkeysandflags", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_help),
+];
 
-/// DEBUG LOG message (other subcommands arrive as needed).
-fn debug(ctx: &mut Ctx, args: Args) -> CmdResult {
-    if crate::commands::is(&args[1], "log") && args.len() == 3 {
-        log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
-        ctx.out.ok();
-        return Ok(());
+const MEMORY_SUBS: &[CommandSpec] = &[
+    CommandSpec::new("usage", -3, READONLY, (2, 2, 1), "@read @slow", memory_usage),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", memory_help),
+];
+
+const FUNCTION_SUBS: &[CommandSpec] = &[
+    CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush),
+    CommandSpec::new("list", -2, NOSCRIPT, (0, 0, 0), "@slow @scripting", function_list),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help),
+];
+
+fn help(out: &mut Reply, cmd: &str, lines: &[&str]) {
+    out.array(lines.len() + 1);
+    out.simple(&format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+    for l in lines {
+        out.simple(l);
     }
-    Err(crate::error::CmdError::Syntax)
 }
+
+/// Redis's `addReplySubcommandSyntaxError`.
+fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
+    let s: String = String::from_utf8_lossy(sub).chars().take(128).collect();
+    CmdError::err(format!("unknown subcommand or wrong number of arguments for '{s}'. Try {cmd} HELP."))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyspace-wide commands.
 
 /// DBSIZE
 fn dbsize(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    let n = ctx.store.db(ctx.client.db).len();
+    let n = ctx.db().len();
     ctx.out.int(n as i64);
     Ok(())
 }
 
-/// FLUSHALL [ASYNC|SYNC]
-fn flushall(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    ctx.store.ks().flush_all();
-    ctx.dirty(1);
+/// The optional ASYNC|SYNC of FLUSHDB/FLUSHALL; both free memory right away here.
+fn flush_option(args: Args) -> CmdResult {
+    match args.len() {
+        1 => Ok(()),
+        2 if is(&args[1], "async") || is(&args[1], "sync") => Ok(()),
+        _ => Err(CmdError::Syntax),
+    }
+}
+
+/// FLUSHDB [ASYNC|SYNC]
+fn flushdb(ctx: &mut Ctx, args: Args) -> CmdResult {
+    flush_option(args)?;
+    let db = ctx.db();
+    let n = db.len() as u64;
+    db.table.clear();
+    ctx.dirty(n);
     ctx.out.ok();
+    Ok(())
+}
+
+/// FLUSHALL [ASYNC|SYNC]: counts the removed keys as changes, as Redis does. With save points
+/// configured Redis also saves here (wired by the persistence work).
+fn flushall(ctx: &mut Ctx, args: Args) -> CmdResult {
+    flush_option(args)?;
+    let ks = ctx.store.ks();
+    let n: u64 = ks.dbs.iter().map(|d| d.len() as u64).sum();
+    ks.flush_all();
+    ctx.dirty(n);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// TIME: seconds and microseconds, both as bulk strings.
+fn time(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    let us = crate::server::now_us();
+    ctx.out.array(2);
+    ctx.out.bulk_int(us / 1_000_000);
+    ctx.out.bulk_int(us % 1_000_000);
+    Ok(())
+}
+
+/// LASTSAVE: the Unix time of the last successful save (start-up time until one happens).
+fn lastsave(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    ctx.out.int(ctx.server.lastsave.load(Relaxed));
+    Ok(())
+}
+
+/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
+fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let (mut nosave, mut save, mut now, mut force, mut abort) = (false, false, false, false, false);
+    for a in args.iter().skip(1) {
+        let flag = if is(a, "nosave") {
+            &mut nosave
+        } else if is(a, "save") {
+            &mut save
+        } else if is(a, "now") {
+            &mut now
+        } else if is(a, "force") {
+            &mut force
+        } else if is(a, "abort") {
+            &mut abort
+        } else {
+            return Err(CmdError::Syntax);
+        };
+        *flag = true;
+    }
+    if (abort && (nosave || save || now || force)) || (nosave && save) {
+        return Err(CmdError::Syntax);
+    }
+    if abort {
+        // Shutdown is immediate here, so there is never one in progress to abort.
+        return Err(CmdError::err("No shutdown in progress."));
+    }
+    let save = save || (!nosave && save_points_configured(ctx.server));
+    ctx.store.release();
+    match shutdown_now(ctx.server, save) {
+        Err(e) if !force => {
+            log::warn!("{e}");
+            Err(CmdError::err("Errors trying to SHUTDOWN. Check logs."))
+        }
+        _ => {
+            exit_now();
+        }
+    }
+}
+
+/// Whether `save` has save points, which make a plain SHUTDOWN save first.
+fn save_points_configured(server: &Server) -> bool {
+    let c = read(&server.config);
+    c.get(&[b"save"]).iter().any(|(_, v)| !v.trim().is_empty())
+}
+
+/// Stop the server: save first when `save` (the persistence work fills that in), then exit
+/// with status 0. Returns only when saving failed, with the reason.
+pub fn shutdown_now(server: &Server, save: bool) -> Result<(), String> {
+    log::warn!("User requested shutdown...");
+    server.shutdown.store(true, Relaxed);
+    if save {
+        log::info!("Saving the final snapshot (no persistence yet: nothing to save).");
+    }
+    exit_now();
+}
+
+fn exit_now() -> ! {
+    log::warn!("redis-rust is now ready to exit, bye bye...");
+    std::process::exit(0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// DEBUG
+
+/// Whether this connection may run DEBUG: `enable-debug-command` yes, or local (the default
+/// here) from a loopback address.
+fn debug_allowed(ctx: &Ctx) -> bool {
+    let setting = read(&ctx.server.config).get(&[b"enable-debug-command"]).into_iter().next().map(|(_, v)| v);
+    match setting.as_deref() {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => {
+            let addr = &ctx.client.info.addr;
+            addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("[::ffff:127.")
+        }
+    }
+}
+
+/// C's `atof`: the longest leading decimal number, 0 when there is none.
+fn atof(s: &[u8]) -> f64 {
+    let s = String::from_utf8_lossy(s);
+    let t = s.trim_start();
+    (1..=t.len()).rev().filter(|&i| t.is_char_boundary(i)).find_map(|i| t[..i].parse::<f64>().ok()).unwrap_or(0.0)
+}
+
+/// C's `atoi`.
+fn atoi(s: &[u8]) -> i64 {
+    let s = String::from_utf8_lossy(s);
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && (c == '-' || c == '+'))))
+        .map_or(t.len(), |(i, _)| i);
+    t[..end].parse().unwrap_or(0)
+}
+
+/// DEBUG subcommand ...: LOG, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, HELP.
+fn debug(ctx: &mut Ctx, args: Args) -> CmdResult {
+    if !debug_allowed(ctx) {
+        return Err(CmdError::err(
+            "DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        ));
+    }
+    let sub = &args[1];
+    let n = args.len();
+    if is(sub, "help") && n == 2 {
+        help(
+            ctx.out,
+            "DEBUG",
+            &[
+                "LOG <message>",
+                "    Write <message> to the server log.",
+                "OBJECT <key>",
+                "    Show low level details of the value at <key>.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Turn the background expiry of keys off (0) or on (1).",
+                "SLEEP <seconds>",
+                "    Block the server for <seconds>; decimals are allowed.",
+                "HELP",
+                "    Print this help.",
+            ],
+        );
+    } else if is(sub, "log") && n == 3 {
+        log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
+        ctx.out.ok();
+    } else if is(sub, "sleep") && n == 3 {
+        let secs = atof(&args[2]);
+        // Redis is single-threaded: holding the store mimics the whole server being busy.
+        ctx.store.ks();
+        if secs > 0.0 && secs.is_finite() {
+            std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(1e6)));
+        }
+        ctx.out.ok();
+    } else if is(sub, "set-active-expire") && n == 3 {
+        ctx.server.active_expire.store(atoi(&args[2]) != 0, Relaxed);
+        ctx.out.ok();
+    } else if is(sub, "object") && n == 3 {
+        let line = debug_object(ctx, &args[2])?;
+        ctx.out.simple(&line);
+    } else {
+        return Err(subcommand_error(sub, "DEBUG"));
+    }
+    Ok(())
+}
+
+fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
+    use crate::database::Val;
+    let now = ctx.now;
+    let e = ctx.db().lookup(key, now).ok_or(CmdError::NoSuchKey)?;
+    let (encoding, serialized) = match e.value() {
+        Val::Int(i) => {
+            let len = match i {
+                -128..=127 => 2,
+                -32768..=32767 => 3,
+                -2147483648..=2147483647 => 5,
+                _ => crate::database::StrRef::Int(i).len() + 1,
+            };
+            ("int", len)
+        }
+        Val::Str(b) if b.len() <= 44 => ("embstr", b.len() + 1),
+        Val::Str(b) => ("raw", b.len() + 5),
+        Val::Obj(_) => ("object", 0),
+    };
+    let lru = (crate::server::now_ms() / 1000) & ((1 << 24) - 1);
+    Ok(format!(
+        "Value at:{:p} refcount:1 encoding:{encoding} serializedlength:{serialized} lru:{lru} lru_seconds_idle:0",
+        e.key().as_ptr()
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// INFO and CONFIG
+
+/// INFO [section ...]
+fn info(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let sections: Vec<&[u8]> = args.iter().skip(1).collect();
+    let text = crate::info::generate(ctx.server, &sections);
+    ctx.out.bulk(text.as_bytes());
+    Ok(())
+}
+
+/// CONFIG GET parameter [parameter ...]
+fn config_get(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let patterns: Vec<&[u8]> = args.iter().skip(2).collect();
+    let pairs = read(&ctx.server.config).get(&patterns);
+    ctx.out.map(pairs.len());
+    for (k, v) in &pairs {
+        ctx.out.bulk_str(k);
+        ctx.out.bulk_str(v);
+    }
+    Ok(())
+}
+
+/// CONFIG SET parameter value [parameter value ...]: all or nothing.
+fn config_set(ctx: &mut Ctx, args: Args) -> CmdResult {
+    if !args.len().is_multiple_of(2) {
+        return Err(CmdError::Syntax);
+    }
+    let rest: Vec<&[u8]> = args.iter().skip(2).collect();
+    let pairs: Vec<(&[u8], &[u8])> = rest.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let result = write(&ctx.server.config).set(&pairs);
+    ctx.server.refresh_hot_config();
+    result.map_err(CmdError::Msg)?;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CONFIG RESETSTAT: zero what Redis's `resetServerStats` and the command/error tables hold.
+fn config_resetstat(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    reset_stats(ctx.server);
+    {
+        let ks = ctx.store.ks();
+        for db in &mut ks.dbs {
+            db.hits = 0;
+            db.misses = 0;
+            db.expired = 0;
+        }
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// Reset the server-wide counters (the keyspace's own counters are reset under its lock).
+pub fn reset_stats(server: &Server) {
+    let s = &server.stats;
+    for a in [
+        &s.connections_received,
+        &s.commands_processed,
+        &s.rejected_connections,
+        &s.net_input_bytes,
+        &s.net_output_bytes,
+        &s.keyspace_hits,
+        &s.keyspace_misses,
+        &s.expired_keys,
+        &s.expired_stale_perc,
+        &s.expire_cycle_cpu_ms,
+        &s.unexpected_error_replies,
+        &s.total_error_replies,
+        &s.instantaneous_ops,
+        &s.instantaneous_input_kbps,
+        &s.instantaneous_output_kbps,
+    ] {
+        a.store(0, Relaxed);
+    }
+    crate::server::lock(&s.errors).clear();
+    for c in &server.cmd_stats {
+        c.calls.store(0, Relaxed);
+        c.usec.store(0, Relaxed);
+        c.rejected.store(0, Relaxed);
+        c.failed.store(0, Relaxed);
+    }
+}
+
+/// The configuration file the server was started with (none until the config module says).
+fn config_file(server: &Server) -> Option<String> {
+    read(&server.config).config_file.clone()
+}
+
+/// CONFIG REWRITE
+fn config_rewrite(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    match config_file(ctx.server) {
+        None => Err(CmdError::err("The server is running without a config file")),
+        Some(path) => {
+            log::warn!("CONFIG REWRITE of {path} is not supported yet");
+            Err(CmdError::err("Rewriting config file: not supported"))
+        }
+    }
+}
+
+/// CONFIG HELP
+fn config_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    help(
+        ctx.out,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return the parameters matching the glob-style <pattern>, with their values.",
+            "SET <directive> <value>",
+            "    Change <directive> to <value>.",
+            "RESETSTAT",
+            "    Zero the statistics that INFO reports.",
+            "REWRITE",
+            "    Write the running configuration back to the configuration file.",
+            "HELP",
+            "    Print this help.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// COMMAND
+
+/// Redis's ACL categories, in the order COMMAND INFO lists them.
+const ACL_CATEGORIES: &[&str] = &[
+    "keyspace",
+    "read",
+    "write",
+    "set",
+    "sortedset",
+    "list",
+    "hash",
+    "string",
+    "bitmap",
+    "hyperloglog",
+    "geo",
+    "stream",
+    "pubsub",
+    "admin",
+    "fast",
+    "slow",
+    "blocking",
+    "dangerous",
+    "connection",
+    "transaction",
+    "scripting",
+];
+
+/// A command's ACL categories: its declared ones plus those its flags imply (Redis's
+/// `setImplicitACLCategories`).
+pub fn acl_categories(spec: &CommandSpec) -> Vec<&'static str> {
+    let declared: Vec<&str> = spec.group.split_whitespace().map(|w| w.trim_start_matches('@')).collect();
+    let has = |c: &str| declared.contains(&c);
+    let scripting = has("scripting");
+    let fast = has("fast") || spec.has(FAST);
+    ACL_CATEGORIES
+        .iter()
+        .copied()
+        .filter(|&c| {
+            has(c)
+                || match c {
+                    "write" => spec.has(WRITE),
+                    "read" => spec.has(READONLY) && !scripting,
+                    "admin" | "dangerous" => spec.has(ADMIN),
+                    "pubsub" => spec.has(PUBSUB),
+                    "fast" => spec.has(FAST),
+                    "blocking" => spec.has(BLOCKING),
+                    "slow" => !fast,
+                    _ => false,
+                }
+        })
+        .collect()
+}
+
+fn flag_names(spec: &CommandSpec) -> Vec<&'static str> {
+    NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| *n).collect()
+}
+
+/// Look a command up by its full name ("get", "config|get").
+fn lookup_fullname(name: &[u8]) -> Option<&'static Command> {
+    let t = table();
+    match name.iter().position(|&b| b == b'|') {
+        None => t.lookup(name),
+        Some(i) => {
+            let parent = t.lookup(&name[..i])?;
+            t.lookup_sub(parent.spec.name, &name[i + 1..])
+        }
+    }
+}
+
+fn subcommands_of(cmd: &Command) -> Vec<&'static Command> {
+    let t = table();
+    cmd.spec.subcommands.iter().filter_map(|s| t.lookup_sub(cmd.spec.name, s.name.as_bytes())).collect()
+}
+
+/// The key-spec flag sets of a command with fixed key positions.
+fn key_specs(cmd: &Command) -> Vec<Vec<&'static str>> {
+    if cmd.spec.keys.0 <= 0 { Vec::new() } else { docs::key_flags(cmd) }
+}
+
+fn write_key_specs(out: &mut Reply, cmd: &Command) {
+    let specs = key_specs(cmd);
+    let (first, last, step) = cmd.spec.keys;
+    out.array(specs.len());
+    let one = specs.len() == 1;
+    let note = docs::key_note(&cmd.fullname);
+    for (i, fl) in specs.iter().enumerate() {
+        out.map(3 + usize::from(note.is_some()));
+        if let Some(n) = note {
+            out.bulk_str("notes");
+            out.bulk_str(n);
+        }
+        out.bulk_str("flags");
+        out.array(fl.len());
+        for f in fl {
+            out.simple(f);
+        }
+        out.bulk_str("begin_search");
+        out.map(2);
+        out.bulk_str("type");
+        out.bulk_str("index");
+        out.bulk_str("spec");
+        out.map(1);
+        out.bulk_str("index");
+        out.int(if one { first as i64 } else { (first + i as i32 * step.max(1)) as i64 });
+        out.bulk_str("find_keys");
+        out.map(2);
+        out.bulk_str("type");
+        out.bulk_str("range");
+        out.bulk_str("spec");
+        out.map(3);
+        out.bulk_str("lastkey");
+        out.int(if !one {
+            0
+        } else if last < 0 {
+            last as i64
+        } else {
+            (last - first) as i64
+        });
+        out.bulk_str("keystep");
+        out.int(if one { step as i64 } else { 1 });
+        out.bulk_str("limit");
+        out.int(0);
+    }
+}
+
+/// One row of COMMAND / COMMAND INFO.
+fn write_info(out: &mut Reply, cmd: &Command) {
+    let spec = cmd.spec;
+    out.array(10);
+    out.bulk_str(&cmd.fullname);
+    out.int(spec.arity as i64);
+    let fl = flag_names(spec);
+    out.array(fl.len());
+    for f in fl {
+        out.simple(f);
+    }
+    out.int(spec.keys.0 as i64);
+    out.int(spec.keys.1 as i64);
+    out.int(spec.keys.2 as i64);
+    let cats = acl_categories(spec);
+    out.array(cats.len());
+    for c in cats {
+        out.simple(&format!("@{c}"));
+    }
+    let tips = docs::tips(&cmd.fullname);
+    out.array(tips.len());
+    for t in tips {
+        out.bulk_str(t);
+    }
+    write_key_specs(out, cmd);
+    let subs = subcommands_of(cmd);
+    out.array(subs.len());
+    for s in subs {
+        write_info(out, s);
+    }
+}
+
+/// COMMAND: every command's row.
+fn command_all(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    let cmds: Vec<&Command> = table().top_level().collect();
+    ctx.out.array(cmds.len());
+    for c in cmds {
+        write_info(ctx.out, c);
+    }
+    Ok(())
+}
+
+/// COMMAND COUNT
+fn command_count(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    ctx.out.int(table().top_level().count() as i64);
+    Ok(())
+}
+
+/// COMMAND INFO [command-name ...]: nil for unknown names.
+fn command_info(ctx: &mut Ctx, args: Args) -> CmdResult {
+    if args.len() == 2 {
+        return command_all(ctx, args);
+    }
+    ctx.out.array(args.len() - 2);
+    for name in args.iter().skip(2) {
+        match lookup_fullname(name) {
+            Some(c) => write_info(ctx.out, c),
+            None => ctx.out.null(),
+        }
+    }
+    Ok(())
+}
+
+/// COMMAND DOCS [command-name ...]: a map of name to documentation; unknown names are skipped.
+fn command_docs(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let cmds: Vec<&Command> = if args.len() == 2 {
+        table().top_level().collect()
+    } else {
+        args.iter().skip(2).filter_map(lookup_fullname).collect()
+    };
+    ctx.out.map(cmds.len());
+    for c in cmds {
+        ctx.out.bulk_str(&c.fullname);
+        docs::write_doc(ctx.out, c);
+    }
+    Ok(())
+}
+
+enum ListFilter<'a> {
+    None,
+    Module,
+    AclCat(String),
+    Pattern(&'a [u8]),
+}
+
+/// COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]
+fn command_list(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let mut filter = ListFilter::None;
+    let mut i = 2;
+    while i < args.len() {
+        if is(&args[i], "filterby") && args.len() - 1 - i == 2 {
+            let (kind, arg) = (&args[i + 1], &args[i + 2]);
+            filter = if is(kind, "module") {
+                ListFilter::Module
+            } else if is(kind, "aclcat") {
+                ListFilter::AclCat(String::from_utf8_lossy(arg).to_ascii_lowercase())
+            } else if is(kind, "pattern") {
+                ListFilter::Pattern(arg)
+            } else {
+                return Err(CmdError::Syntax);
+            };
+            i += 3;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let names: Vec<&str> = table()
+        .commands
+        .iter()
+        .filter(|c| match &filter {
+            ListFilter::None => true,
+            ListFilter::Module => false,
+            ListFilter::AclCat(cat) => acl_categories(c.spec).contains(&cat.as_str()),
+            ListFilter::Pattern(p) => glob_match(p, c.fullname.as_bytes(), true),
+        })
+        .map(|c| c.fullname.as_str())
+        .collect();
+    ctx.out.array(names.len());
+    for n in names {
+        ctx.out.bulk_str(n);
+    }
+    Ok(())
+}
+
+/// COMMAND GETKEYS / GETKEYSANDFLAGS command [arg ...]: the keys by the command's key positions.
+fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let with_flags = is(&args[1], "getkeysandflags");
+    let full = args.slice(2);
+    let t = table();
+    let mut cmd = t.lookup(&full[0]);
+    if let Some(c) = cmd
+        && !c.spec.subcommands.is_empty()
+        && full.len() >= 2
+    {
+        cmd = t.lookup_sub(c.spec.name, &full[1]);
+    }
+    let cmd = cmd.ok_or_else(|| CmdError::err("Invalid command specified"))?;
+    let (first, last, step) = cmd.spec.keys;
+    if first <= 0 {
+        return Err(CmdError::err("The command has no key arguments"));
+    }
+    if !cmd.spec.arity_ok(full.len()) {
+        return Err(CmdError::err("Invalid number of arguments specified for command"));
+    }
+    let argc = full.len() as i32;
+    let last = if last < 0 { argc + last } else { last };
+    let step = step.max(1);
+    let positions: Vec<usize> = (first..=last.min(argc - 1)).step_by(step as usize).map(|p| p as usize).collect();
+    if positions.is_empty() {
+        return Err(CmdError::err("Invalid arguments specified for command"));
+    }
+    let mut specs = key_specs(cmd);
+    // SET's key flags depend on GET (Redis's `setGetKeys`).
+    if cmd.fullname == "set" {
+        let get = full.iter().skip(3).any(|a| is(a, "get"));
+        specs = vec![if get { vec!["RW", "access", "update"] } else { vec!["OW", "update"] }];
+    }
+    ctx.out.array(positions.len());
+    for (n, p) in positions.iter().enumerate() {
+        if with_flags {
+            ctx.out.array(2);
+            ctx.out.bulk(&full[*p]);
+            let fl = specs.get(n.min(specs.len().saturating_sub(1))).cloned().unwrap_or_default();
+            ctx.out.array(fl.len());
+            for f in fl {
+                ctx.out.simple(f);
+            }
+        } else {
+            ctx.out.bulk(&full[*p]);
+        }
+    }
+    Ok(())
+}
+
+/// COMMAND HELP
+fn command_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    help(
+        ctx.out,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Describe every command.",
+            "COUNT",
+            "    Return the number of commands.",
+            "LIST",
+            "    List the names of the commands.",
+            "INFO [<command-name> ...]",
+            "    Describe the given commands, or all of them.",
+            "DOCS [<command-name> ...]",
+            "    Return the documentation of the given commands, or of all of them.",
+            "GETKEYS <full-command>",
+            "    Extract the keys from a complete command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Extract the keys and their access flags from a complete command.",
+            "HELP",
+            "    Print this help.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// MEMORY and FUNCTION
+
+/// Round up to the allocator's size classes (16-byte steps for small blocks).
+fn alloc_size(n: usize) -> usize {
+    n.div_ceil(16) * 16
+}
+
+/// MEMORY USAGE key [SAMPLES count]: an estimate of the entry's footprint; nil if absent.
+fn memory_usage(ctx: &mut Ctx, args: Args) -> CmdResult {
+    use crate::database::Val;
+    let mut i = 3;
+    while i < args.len() {
+        if is(&args[i], "samples") && i + 1 < args.len() {
+            if parse_int(&args[i + 1])? < 0 {
+                return Err(CmdError::Syntax);
+            }
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let now = ctx.now;
+    let size = ctx.db().lookup(&args[2], now).map(|e| {
+        let value = match e.value() {
+            Val::Int(_) => 0,
+            Val::Str(b) => alloc_size(b.len() + 3),
+            Val::Obj(_) => 64,
+        };
+        // Entry, key and value header.
+        alloc_size(24) + alloc_size(e.key().len() + 3) + alloc_size(16) + value
+    });
+    match size {
+        Some(n) => ctx.out.int(n as i64),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+/// MEMORY HELP
+fn memory_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    help(
+        ctx.out,
+        "MEMORY",
+        &[
+            "USAGE <key> [SAMPLES <count>]",
+            "    Estimate the memory used by <key> and its value.",
+            "HELP",
+            "    Print this help.",
+        ],
+    );
+    Ok(())
+}
+
+/// FUNCTION FLUSH [ASYNC|SYNC]: functions are not supported, so there is nothing to flush.
+fn function_flush(ctx: &mut Ctx, args: Args) -> CmdResult {
+    if args.len() > 3 {
+        return Err(subcommand_error(&args[1], "FUNCTION"));
+    }
+    if args.len() == 3 && !is(&args[2], "sync") && !is(&args[2], "async") {
+        return Err(CmdError::err("FUNCTION FLUSH only supports SYNC|ASYNC option"));
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]: always empty.
+fn function_list(ctx: &mut Ctx, args: Args) -> CmdResult {
+    let (mut with_code, mut library) = (false, false);
+    let mut i = 2;
+    while i < args.len() {
+        let a = &args[i];
+        if !with_code && is(a, "withcode") {
+            with_code = true;
+        } else if !library && is(a, "libraryname") {
+            if i + 1 >= args.len() {
+                return Err(CmdError::err("library name argument was not given"));
+            }
+            library = true;
+            i += 1;
+        } else {
+            return Err(CmdError::err(format!("Unknown argument {}", String::from_utf8_lossy(a))));
+        }
+        i += 1;
+    }
+    ctx.out.array(0);
+    Ok(())
+}
+
+/// FUNCTION HELP
+fn function_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
+    help(
+        ctx.out,
+        "FUNCTION",
+        &[
+            "LIST [LIBRARYNAME <pattern>] [WITHCODE]",
+            "    List the function libraries (functions are not supported: always empty).",
+            "FLUSH [ASYNC|SYNC]",
+            "    Remove every function library.",
+            "HELP",
+            "    Print this help.",
+        ],
+    );
     Ok(())
 }
