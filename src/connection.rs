@@ -176,8 +176,7 @@ fn execute_buffer(
             Parsed::Error(e) => {
                 server.stats.protocol_errors.fetch_add(1, Relaxed);
                 server.count_error("ERR");
-                // Redis prefixes protocol errors with the ERR code like any other error.
-                out.error(&format!("ERR {}", e.0));
+                out.error(&e.0);
                 log::debug!("protocol error from client {}: {}", client.id, e.0);
                 return (data.len(), Next::Close);
             }
