@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the whole test suite, exactly as CI does (`cargo test --release`), after saying which real
+# Run the whole test suite, exactly as CI does (`cargo test --release --no-fail-fast`), after saying which real
 # Redis tools were found: without them the interop tests are skipped (CI sets REQUIRE_REDIS=1,
 # which turns a missing tool into a failure). Installs nothing.
 set -euo pipefail
@@ -11,4 +11,4 @@ for tool in redis-server redis-cli redis-benchmark; do
         echo "missing $tool: its tests will be skipped (apt-get install redis-server redis-tools)"
     fi
 done
-exec cargo test --release "$@"
+exec cargo test --release --no-fail-fast "$@"

@@ -1,27 +1,13 @@
 //! redis-rust: a Redis 7-compatible server. Start-up: configuration, logging, listeners,
 //! the background cron, and one thread per accepted client.
 
-mod command;
-mod commands;
-mod config;
-mod connection;
-mod database;
-mod error;
-mod glob;
-mod info;
-mod resp;
-mod server;
-mod sys;
-
-use server::{Server, lock};
+use redis_rust::server::{self, Server, lock};
+use redis_rust::{REDIS_VERSION, VERSION, command, config, connection, database, sys};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// The Redis version whose behaviour this server implements; clients gate features on it.
-pub const REDIS_VERSION: &str = "7.0.15";
 /// Client threads need little stack: every buffer lives on the heap.
 const CLIENT_STACK: usize = 256 * 1024;
 

@@ -125,7 +125,8 @@ CONFIG NOSUCH
 CONFIG
 ~shape COMMAND COUNT
 COMMAND INFO get
-COMMAND INFO set
+# SET's key-spec note is written in our own words (deliberate difference), so SET is compared by shape.
+~shape COMMAND INFO set
 COMMAND INFO del
 COMMAND INFO ping
 COMMAND INFO nosuch

@@ -61,8 +61,19 @@ pub fn err(s: &str) -> Resp {
     Resp::Error(s.to_string())
 }
 
+/// A port nothing listens on now and that this test process has not handed out before (tests
+/// run in parallel threads: two servers must never be given the same port).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
+        let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// A fresh temporary directory for one test.
@@ -110,7 +121,12 @@ impl Server {
     pub fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if let Ok(mut probe) = TcpStream::connect(("127.0.0.1", self.port)) {
+                // QUIT and read to EOF: the server drops a client from CLIENT LIST before its
+                // socket closes, so the probe is never seen by the test's own CLIENT LIST.
+                let _ = probe.set_read_timeout(Some(Duration::from_secs(5)));
+                let _ = probe.write_all(b"QUIT\r\n");
+                let _ = probe.read_to_end(&mut Vec::new());
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -249,7 +265,12 @@ impl Client {
     pub fn is_closed(&mut self) -> bool {
         self.stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
         let mut b = [0u8; 1];
-        matches!(self.reader.read(&mut b), Ok(0) | Err(_))
+        match self.reader.read(&mut b) {
+            Ok(0) => true,
+            // A timeout means the connection is still open; a reset means it was closed.
+            Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+            Ok(_) => false,
+        }
     }
 }
 
