@@ -8,6 +8,8 @@ mod connection;
 mod database;
 mod error;
 mod glob;
+mod rdb;
+mod replication;
 mod resp;
 mod server;
 mod sys;
@@ -68,6 +70,7 @@ fn main() {
         config.port
     );
     log::info!("Ready to accept connections tcp");
+    replication::init(server.clone());
     let cron = server.clone();
     let _ = std::thread::Builder::new().name("cron".into()).spawn(move || run_cron(cron));
     let mut handles = Vec::new();
@@ -163,7 +166,9 @@ fn active_expire_cycle(server: &Server, period: Duration) {
         loop {
             let (sampled, expired) = {
                 let mut ks = server.store();
-                ks.expire_step(i, server::now_ms())
+                let r = ks.expire_step(i, server::now_ms());
+                replication::propagate_expired(&server, &mut ks);
+                r
             };
             if !database::Keyspace::expire_should_repeat(sampled, expired) || start.elapsed() >= budget {
                 break;

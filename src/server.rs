@@ -126,6 +126,8 @@ pub struct Server {
     pub stat_peak_memory: AtomicUsize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
+    /// Replication role, ids, offsets, backlog and replicas.
+    pub repl: crate::replication::Repl,
 }
 
 impl Server {
@@ -150,6 +152,7 @@ impl Server {
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
             databases: dbs.max(1),
+            repl: crate::replication::Repl::new(&config),
             config: RwLock::new(config),
         };
         s.refresh_hot_config();
@@ -184,6 +187,11 @@ impl Server {
     pub fn uptime_secs(&self) -> u64 {
         self.start.elapsed().as_secs()
     }
+}
+
+/// The `# Replication` section of INFO: its field lines, CRLF-separated.
+pub fn info_replication(server: &Server) -> String {
+    crate::replication::info(server)
 }
 
 /// `n` random lowercase hex characters (run ids, replication ids).
