@@ -167,7 +167,7 @@ fn active_expire_cycle(server: &Server, period: Duration) {
             let (sampled, expired) = {
                 let mut ks = server.store();
                 let r = ks.expire_step(i, server::now_ms());
-                replication::propagate_expired(&server, &mut ks);
+                replication::propagate_expired(server, &mut ks);
                 r
             };
             if !database::Keyspace::expire_should_repeat(sampled, expired) || start.elapsed() >= budget {

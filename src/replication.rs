@@ -294,7 +294,8 @@ pub fn init(server: Arc<Server>) {
     let _ = std::thread::Builder::new().name("repl-cron".into()).spawn(move || cron(s));
     let target = read(&server.config).replicaof.clone();
     if let Some((host, port)) = target {
-        set_master(&server, Some((host, port)));
+        // At start-up only a history restored from an RDB is offered to the master.
+        switch_master(&server, Some((host, port)), false);
     }
 }
 
@@ -536,7 +537,11 @@ pub fn attach_replica(ctx: &mut Ctx, request: Option<(String, i64)>) -> CmdResul
             snapshot = Some((crate::rdb::snapshot(ks), aux));
             reply = if psync { format!("+FULLRESYNC {} {}\r\n", st.replid, st.offset) } else { String::new() };
             st.sync_full += 1;
-            log::info!("Replica {peer_ip}:{} asks for synchronization; starting a full resync at offset {}", conf.port, st.offset);
+            log::info!(
+                "Replica {peer_ip}:{} asks for synchronization; starting a full resync at offset {}",
+                conf.port,
+                st.offset
+            );
         }
     }
     if !psync && reply.is_empty() {
@@ -571,7 +576,6 @@ pub fn start_sender(h: Box<Handoff>, mut w: TcpStream) {
             if let Some((snap, aux)) = snapshot {
                 let mut rdb = Vec::new();
                 snap.write_to(&mut rdb, &aux)?;
-                drop(snap);
                 let mut head = format!("${}\r\n", rdb.len()).into_bytes();
                 head.extend_from_slice(&rdb);
                 w.write_all(&head)?;
@@ -611,8 +615,8 @@ pub fn wait(ctx: &mut Ctx, args: Args) -> CmdResult {
         ));
     }
     let want = crate::commands::parse_int(&args[1])?;
-    let timeout = crate::resp::parse_i64(&args[2])
-        .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
+    let timeout =
+        crate::resp::parse_i64(&args[2]).ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
     if timeout < 0 {
         return Err(CmdError::err("timeout is negative"));
     }
@@ -672,6 +676,7 @@ pub fn role(ctx: &mut Ctx) -> CmdResult {
 }
 
 /// The body of INFO's `# Replication` section, with Redis's field names.
+#[allow(dead_code)] // INFO (commands/server.rs) calls it through server::info_replication.
 pub fn info(server: &Server) -> String {
     let read_only = read(&server.config).param_bool("replica-read-only") != Some(false);
     let st = lock(&server.repl.state);
@@ -727,6 +732,7 @@ pub fn info(server: &Server) -> String {
 }
 
 /// Aux fields for an RDB saved by this server, so a restarted replica can continue.
+#[allow(dead_code)] // For SAVE/BGSAVE/SHUTDOWN in the rdb branch.
 pub fn rdb_aux(server: &Server) -> Vec<(&'static str, String)> {
     let st = lock(&server.repl.state);
     let db = if st.is_master() { st.stream_db.unwrap_or(0) } else { st.link_db };
@@ -734,6 +740,7 @@ pub fn rdb_aux(server: &Server) -> Vec<(&'static str, String)> {
 }
 
 /// After loading an RDB at start-up as a replica: offer its replid and offset to the master.
+#[allow(dead_code)] // For the start-up load in the rdb branch (call before `init`).
 pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
     let text = |k: &str| aux.get(k).map(|v| String::from_utf8_lossy(v).into_owned());
     if let (Some(id), Some(off)) = (text("repl-id"), text("repl-offset").and_then(|s| s.parse::<u64>().ok())) {
@@ -751,6 +758,10 @@ pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
 
 /// REPLICAOF host port | NO ONE. Returns the status text of the reply.
 pub fn set_master(server: &Server, target: Option<(String, u16)>) -> &'static str {
+    switch_master(server, target, true)
+}
+
+fn switch_master(server: &Server, target: Option<(String, u16)>, cache_self: bool) -> &'static str {
     let mut ks = server.store();
     let mut st = lock(&server.repl.state);
     match target {
@@ -771,7 +782,7 @@ pub fn set_master(server: &Server, target: Option<(String, u16)>) -> &'static st
             if st.master.as_ref().is_some_and(|m| m.host == host && m.port == port) {
                 return "OK Already connected to specified master";
             }
-            if st.is_master() {
+            if st.is_master() && cache_self {
                 // Our own history is what the new master may continue (Redis's
                 // replicationCacheMasterUsingMyself).
                 st.cached_master = true;

@@ -190,6 +190,7 @@ impl Server {
 }
 
 /// The `# Replication` section of INFO: its field lines, CRLF-separated.
+#[allow(dead_code)] // Wired into INFO by commands/server.rs.
 pub fn info_replication(server: &Server) -> String {
     crate::replication::info(server)
 }

@@ -181,7 +181,8 @@ fn set(ctx: &mut Ctx, args: Args) -> CmdResult {
             ctx.propagate_as(&[b"SET", key, &args[2], b"PXAT", ms.to_string().as_bytes()]);
         }
     } else if o.get {
-        let kept: Vec<&[u8]> = args.iter().enumerate().filter(|(j, a)| *j < 3 || !is(a, "get")).map(|(_, a)| a).collect();
+        let kept: Vec<&[u8]> =
+            args.iter().enumerate().filter(|(j, a)| *j < 3 || !is(a, "get")).map(|(_, a)| a).collect();
         ctx.propagate_as(&kept);
     }
     if !o.get {
