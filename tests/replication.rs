@@ -511,6 +511,34 @@ fn interop_this_replica_of_real_redis_master() {
     assert!(r.log_text().contains("Successful partial resynchronization"));
 }
 
+#[test]
+fn stuck_replica_is_dropped_past_its_output_buffer_limit() {
+    let m = Server::start(&["--client-output-buffer-limit", "replica 2mb 0 0"]);
+    let r = replica_of(m.port);
+    let mut rc = r.client();
+    assert!(wait_until(T, || link_up(&mut rc)));
+    // A replica that never reads: its socket fills up, then its channel.
+    let (_x, _, _, _) = RawReplica::sync(m.port);
+    let mut c = m.client();
+    assert!(wait_until(T, || c.cmd(&["ROLE"]).array()[2].array().len() == 2));
+    let big = "x".repeat(1 << 20);
+    let mut dropped = false;
+    for i in 0..64 {
+        // The master never blocks on the stuck replica.
+        assert_eq!(c.cmd(&["SET", &format!("k{i}"), &big]), Resp::ok());
+        if c.cmd(&["ROLE"]).array()[2].array().len() == 1 {
+            dropped = true;
+            break;
+        }
+    }
+    assert!(dropped, "the stuck replica was not dropped");
+    assert!(m.log_text().contains("output buffer limit reached"));
+    // The healthy replica keeps up.
+    let mut mc = m.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["STRLEN", "k0"]), Resp::Int(1 << 20));
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
