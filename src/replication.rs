@@ -485,7 +485,7 @@ pub fn attach_replica(ctx: &mut Ctx, request: Option<(String, i64)>) -> CmdResul
     let online = Arc::new(AtomicBool::new(false));
     let mut snapshot = None;
     let replid = st.replid.clone();
-    let mut reply;
+    let reply;
     match request {
         Some((id, off)) if st.can_continue(&id, off) => {
             let first = st.first_byte();
@@ -543,9 +543,6 @@ pub fn attach_replica(ctx: &mut Ctx, request: Option<(String, i64)>) -> CmdResul
                 st.offset
             );
         }
-    }
-    if !psync && reply.is_empty() {
-        reply = String::new();
     }
     st.replicas.push(Replica {
         client_id,
