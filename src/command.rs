@@ -216,6 +216,8 @@ pub struct ClientState {
     pub info: std::sync::Arc<crate::server::ClientInfo>,
     /// CLIENT REPLY and CLIENT NO-TOUCH state.
     pub modes: ClientModes,
+    /// Set by PSYNC/SYNC: the connection turns into a replica link after this batch.
+    pub repl_handoff: Option<Box<crate::replication::Handoff>>,
 }
 
 /// Per-connection switches set by CLIENT subcommands. The connection loop discards a
@@ -230,6 +232,10 @@ pub struct ClientModes {
     pub reply_skip: bool,
     /// CLIENT NO-TOUCH ON: commands other than TOUCH leave keys' access time alone.
     pub no_touch: bool,
+    /// This connection is the link to our master: its writes are allowed on a replica.
+    pub master_link: bool,
+    /// Replication offset right after this client's last propagated write (WAIT).
+    pub woff: u64,
 }
 
 /// The store, locked on first use and held until the dispatcher releases it.
@@ -252,6 +258,24 @@ impl<'a> Store<'a> {
     pub fn release(&mut self) {
         self.guard = None;
     }
+    /// The keyspace if this command (or batch) has locked it already.
+    pub fn locked(&mut self) -> Option<&mut Keyspace> {
+        self.guard.as_deref_mut()
+    }
+}
+
+/// How a command reaches replicas: as received, rewritten, or not at all.
+#[derive(Default)]
+pub enum Propagate {
+    /// Nothing changed: not propagated.
+    #[default]
+    Unchanged,
+    /// Changed data: propagated as received.
+    Verbatim,
+    /// Propagated as these commands instead.
+    As(Vec<Vec<Vec<u8>>>),
+    /// Never propagated, whatever it changed.
+    Never,
 }
 
 /// Everything a handler may touch. Fields are public so a handler can borrow the store and
@@ -264,6 +288,8 @@ pub struct Ctx<'a, 's> {
     /// Milliseconds since the epoch, fixed for the duration of one command (as Redis does).
     pub now: i64,
     pub cmd: &'a Command,
+    /// What the replication stream receives for this command.
+    pub prop: Propagate,
 }
 
 impl Ctx<'_, '_> {
@@ -275,6 +301,22 @@ impl Ctx<'_, '_> {
     /// Count a write for the save points.
     pub fn dirty(&mut self, n: u64) {
         self.store.ks().dirty += n;
+        if n > 0 && matches!(self.prop, Propagate::Unchanged) {
+            self.prop = Propagate::Verbatim;
+        }
+    }
+    /// Propagate the effect of this command as `args` (call once per command to send).
+    pub fn propagate_as(&mut self, args: &[&[u8]]) {
+        let cmd = args.iter().map(|a| a.to_vec()).collect();
+        match &mut self.prop {
+            Propagate::As(v) => v.push(cmd),
+            Propagate::Never => {}
+            p => *p = Propagate::As(vec![cmd]),
+        }
+    }
+    /// Do not propagate this command.
+    pub fn propagate_none(&mut self) {
+        self.prop = Propagate::Never;
     }
 }
 
@@ -337,9 +379,15 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
         reply_error(server, out, &CmdError::NoAuth);
         return;
     }
+    if cmd.spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
+        server.cmd_stats[cmd.id].rejected.fetch_add(1, Relaxed);
+        reply_error(server, out, &CmdError::Msg("READONLY You can't write against a read only replica.".into()));
+        return;
+    }
     client.info.last_cmd.store(cmd.id, Relaxed);
     let started = std::time::Instant::now();
-    let mut ctx = Ctx { server, client, out, store, now: crate::server::now_ms(), cmd };
+    let now = crate::server::now_ms();
+    let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged };
     let mark = ctx.out.buf.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let stats = &server.cmd_stats[cmd.id];
@@ -365,6 +413,9 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
             reply_error(server, ctx.out, &CmdError::err(format!("internal error while executing '{}'", cmd.fullname)));
         }
     }
+    // Still under the store lock, so replicas see writes in the order they were applied.
+    let prop = std::mem::take(&mut ctx.prop);
+    crate::replication::propagate(server, ctx.client, ctx.store, prop, args);
 }
 
 pub fn reply_error(server: &Server, out: &mut Reply, e: &CmdError) {

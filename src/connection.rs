@@ -64,10 +64,12 @@ pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
         close_after_reply: false,
         info,
         modes: Default::default(),
+        repl_handoff: None,
     };
     if let Err(e) = run(&server, &mut client, stream) {
         log::debug!("client {id} closed: {e}");
     }
+    crate::replication::client_gone(&server, id);
     lock(&server.clients).remove(&id);
 }
 
@@ -108,6 +110,13 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
             next
         };
         store.release();
+        if let Some(h) = client.repl_handoff.take() {
+            // The +FULLRESYNC/+CONTINUE line goes out before the sender thread takes over
+            // the socket; whatever the replica sends from now on gets no reply.
+            flush(server, &mut writer, &mut out)?;
+            crate::replication::start_sender(h, writer.try_clone()?);
+            client.modes.reply_off = true;
+        }
         // What is left is one partial command: CLIENT LIST's qbuf for this client while idle.
         client.info.qbuf.store(pending.len(), Relaxed);
         // Commands left in `pending` are always partial: every complete one was executed.
@@ -183,6 +192,9 @@ fn execute_buffer(
                     m.reply_skip = std::mem::take(&mut m.reply_skip_next);
                 }
                 pos += consumed;
+                if client.repl_handoff.is_some() {
+                    return (pos, Next::Continue);
+                }
                 if client.close_after_reply {
                     return (pos, Next::Close);
                 }

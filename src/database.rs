@@ -86,6 +86,9 @@ pub struct Db {
     pub expired: u64,
     /// On a replica expired keys are hidden, not deleted.
     pub keep_expired: bool,
+    /// Keys expired (lazily or actively) since the replication stream last took them: each
+    /// reaches replicas as a DEL.
+    pub expired_log: Vec<Vec<u8>>,
 }
 
 impl Db {
@@ -96,6 +99,7 @@ impl Db {
                 if !self.keep_expired {
                     self.table.remove(key);
                     self.expired += 1;
+                    self.expired_log.push(key.to_vec());
                 }
                 true
             }
@@ -244,6 +248,7 @@ impl Keyspace {
             if db.table.remove(&k) {
                 expired += 1;
                 db.expired += 1;
+                db.expired_log.push(k);
             }
         }
         (sampled, expired)

@@ -404,17 +404,8 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
 
     if sel.wants(&["replication"]) {
         section(&mut out, "Replication");
-        w!(out, "role", "master");
-        w!(out, "connected_slaves", 0);
-        w!(out, "master_failover_state", "no-failover");
-        w!(out, "master_replid", server.master_replid);
-        w!(out, "master_replid2", "0".repeat(40));
-        w!(out, "master_repl_offset", 0);
-        w!(out, "second_repl_offset", -1);
-        w!(out, "repl_backlog_active", 0);
-        w!(out, "repl_backlog_size", 1048576);
-        w!(out, "repl_backlog_first_byte_offset", 0);
-        w!(out, "repl_backlog_histlen", 0);
+        out.push_str(&crate::server::info_replication(server));
+        out.push_str("\r\n");
     }
 
     if sel.wants(&["cpu"]) {

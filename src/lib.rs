@@ -9,6 +9,8 @@ pub mod database;
 pub mod error;
 pub mod glob;
 pub mod info;
+pub mod rdb;
+pub mod replication;
 pub mod resp;
 pub mod server;
 pub mod sys;

@@ -2,7 +2,7 @@
 //! the background cron, and one thread per accepted client.
 
 use redis_rust::server::{self, Server, lock};
-use redis_rust::{REDIS_VERSION, VERSION, command, config, connection, database, sys};
+use redis_rust::{REDIS_VERSION, VERSION, command, config, connection, database, replication, sys};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -55,6 +55,7 @@ fn main() {
         config.port
     );
     log::info!("Ready to accept connections tcp");
+    replication::init(server.clone());
     let cron = server.clone();
     let _ = std::thread::Builder::new().name("cron".into()).spawn(move || run_cron(cron));
     let mut handles = Vec::new();
@@ -150,7 +151,9 @@ fn active_expire_cycle(server: &Server, period: Duration) {
         loop {
             let (sampled, expired) = {
                 let mut ks = server.store();
-                ks.expire_step(i, server::now_ms())
+                let r = ks.expire_step(i, server::now_ms());
+                replication::propagate_expired(server, &mut ks);
+                r
             };
             if !database::Keyspace::expire_should_repeat(sampled, expired) || start.elapsed() >= budget {
                 break;

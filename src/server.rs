@@ -128,8 +128,8 @@ pub struct Server {
     pub databases: usize,
     /// Unix time of the last successful save (LASTSAVE); the start time until one happens.
     pub lastsave: AtomicI64,
-    /// This server's replication id (INFO replication), made at start-up.
-    pub master_replid: String,
+    /// Replication role, ids, offsets, backlog and replicas.
+    pub repl: crate::replication::Repl,
 }
 
 impl Server {
@@ -155,7 +155,7 @@ impl Server {
             stat_peak_memory: AtomicUsize::new(0),
             databases: dbs.max(1),
             lastsave: AtomicI64::new(now_ms() / 1000),
-            master_replid: random_hex(40),
+            repl: crate::replication::Repl::new(&config),
             config: RwLock::new(config),
         };
         s.refresh_hot_config();
@@ -190,6 +190,11 @@ impl Server {
     pub fn uptime_secs(&self) -> u64 {
         self.start.elapsed().as_secs()
     }
+}
+
+/// The `# Replication` section of INFO: its field lines, CRLF-separated.
+pub fn info_replication(server: &Server) -> String {
+    crate::replication::info(server)
 }
 
 /// `n` random lowercase hex characters (run ids, replication ids).

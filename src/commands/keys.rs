@@ -429,10 +429,18 @@ fn expire(ctx: &mut Ctx, args: Args) -> CmdResult {
     // A time in the past deletes the key, except on a replica, which waits for its master.
     if when <= now && !db.keep_expired {
         db.table.remove(key);
+        ctx.dirty(1);
+        ctx.propagate_as(&[b"DEL", key]);
     } else {
         db.table.set_expire(key, Some(when));
+        ctx.dirty(1);
+        // Replicas get the absolute time in milliseconds, with the same NX/XX/GT/LT flags.
+        let mut rewritten: Vec<&[u8]> = vec![b"PEXPIREAT", key];
+        let when_s = when.to_string();
+        rewritten.push(when_s.as_bytes());
+        rewritten.extend(args.iter().skip(3));
+        ctx.propagate_as(&rewritten);
     }
-    ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod docs;
 pub mod keys;
+pub mod replication;
 pub mod server;
 pub mod strings;
 
@@ -10,7 +11,8 @@ use crate::command::CommandSpec;
 use crate::error::CmdError;
 
 /// Every family's rows; the table is built from this list once.
-pub const FAMILIES: &[&[CommandSpec]] = &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS];
+pub const FAMILIES: &[&[CommandSpec]] =
+    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, replication::SPECS];
 
 /// An integer argument as Redis parses it (`string2ll`).
 pub fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {

@@ -173,6 +173,18 @@ fn set(ctx: &mut Ctx, args: Args) -> CmdResult {
         db.set_str(key, &args[2], expire);
     }
     ctx.dirty(1);
+    // Replicas get absolute times, and no GET (whose reply only the caller needs).
+    if let Some(ms) = at {
+        if ms <= now {
+            ctx.propagate_as(&[b"DEL", key]);
+        } else {
+            ctx.propagate_as(&[b"SET", key, &args[2], b"PXAT", ms.to_string().as_bytes()]);
+        }
+    } else if o.get {
+        let kept: Vec<&[u8]> =
+            args.iter().enumerate().filter(|(j, a)| *j < 3 || !is(a, "get")).map(|(_, a)| a).collect();
+        ctx.propagate_as(&kept);
+    }
     if !o.get {
         ctx.out.ok();
     }
@@ -199,6 +211,7 @@ fn setex(ctx: &mut Ctx, args: Args) -> CmdResult {
     let at = expire_at(unit, &args[2], ctx.now, name)?;
     ctx.store.db(ctx.client.db).set_str(&args[1], &args[3], Expire::At(at));
     ctx.dirty(1);
+    ctx.propagate_as(&[b"SET", &args[1], &args[3], b"PXAT", at.to_string().as_bytes()]);
     ctx.out.ok();
     Ok(())
 }
@@ -220,12 +233,15 @@ fn getex(ctx: &mut Ctx, args: Args) -> CmdResult {
     match at {
         Some(ms) if absolute && ms <= now => {
             db.delete(key, now);
+            ctx.propagate_as(&[b"DEL", key]);
         }
         Some(ms) => {
             db.table.set_expire(key, Some(ms));
+            ctx.propagate_as(&[b"PEXPIREAT", key, ms.to_string().as_bytes()]);
         }
         None if o.persist && db.ttl(key, now).flatten().is_some() => {
             db.table.set_expire(key, None);
+            ctx.propagate_as(&[b"PERSIST", key]);
         }
         None => return Ok(()),
     }
@@ -246,6 +262,7 @@ fn getdel(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
     db.delete(&args[1], now);
     ctx.dirty(1);
+    ctx.propagate_as(&[b"DEL", &args[1]]);
     Ok(())
 }
 
@@ -259,6 +276,7 @@ fn getset(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
     db.set_str(&args[1], &args[2], Expire::Clear);
     ctx.dirty(1);
+    ctx.propagate_as(&[b"SET", &args[1], &args[2]]);
     Ok(())
 }
 
@@ -374,6 +392,8 @@ fn incrbyfloat(ctx: &mut Ctx, args: Args) -> CmdResult {
     let text = ld::format(sum);
     db.set_str(&args[1], text.as_bytes(), Expire::Keep);
     ctx.dirty(1);
+    // The float formatting must not be redone on the replica.
+    ctx.propagate_as(&[b"SET", &args[1], text.as_bytes(), b"KEEPTTL"]);
     ctx.out.bulk(text.as_bytes());
     Ok(())
 }

@@ -66,8 +66,7 @@ pub fn err(s: &str) -> Resp {
 pub fn free_port() -> u16 {
     static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
     loop {
-        let port =
-            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
         let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
         if !given.contains(&port) {
             given.push(port);

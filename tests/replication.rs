@@ -1,0 +1,544 @@
+//! Replication: full and partial resync, the exact stream and its rewrites, ACK offsets,
+//! WAIT, read-only replicas, chains, and interop with real Redis in both directions.
+//!
+//! The RDB module is still a stub that transfers an empty dataset, so data is written after
+//! the initial sync and reaches replicas through the stream.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(10);
+
+fn replica_of(port: u16) -> Server {
+    Server::start(&["--replicaof", &format!("127.0.0.1 {port}")])
+}
+
+/// ROLE's replication offset (master: element 1; replica: element 4).
+fn offset(c: &mut Client) -> i64 {
+    let r = c.cmd(&["ROLE"]);
+    let a = r.array();
+    if a[0] == Resp::bulk("master") { a[1].int() } else { a[4].int() }
+}
+
+fn link_up(c: &mut Client) -> bool {
+    let r = c.cmd(&["ROLE"]);
+    r.array().len() == 5 && r.array()[3] == Resp::bulk("connected")
+}
+
+/// Wait until the replica is connected and has processed everything the master has sent.
+fn caught_up(m: &mut Client, r: &mut Client) -> bool {
+    wait_until(T, || link_up(r) && offset(r) == offset(m))
+}
+
+/// A fake replica speaking the protocol over a raw socket, to observe the exact stream.
+struct RawReplica {
+    r: BufReader<TcpStream>,
+    w: TcpStream,
+    /// Stream bytes read since the snapshot.
+    bytes: u64,
+}
+
+impl RawReplica {
+    fn connect(port: u16) -> RawReplica {
+        let w = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        w.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        let r = BufReader::new(w.try_clone().expect("clone"));
+        RawReplica { r, w, bytes: 0 }
+    }
+    fn send(&mut self, args: &[&str]) {
+        let a: Vec<&[u8]> = args.iter().map(|s| s.as_bytes()).collect();
+        self.w.write_all(&Client::encode(&a)).expect("write");
+    }
+    fn line(&mut self) -> String {
+        let mut l = String::new();
+        self.r.read_line(&mut l).expect("line");
+        self.bytes += l.len() as u64;
+        l.trim_end_matches(['\r', '\n']).to_string()
+    }
+    /// Handshake and full sync; returns (replid, offset, rdb bytes).
+    fn sync(port: u16) -> (RawReplica, String, i64, Vec<u8>) {
+        let mut x = RawReplica::connect(port);
+        x.send(&["REPLCONF", "listening-port", "1234"]);
+        assert_eq!(x.line(), "+OK");
+        x.send(&["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        assert_eq!(x.line(), "+OK");
+        x.send(&["PSYNC", "?", "-1"]);
+        let l = x.line();
+        let parts: Vec<&str> = l.split(' ').collect();
+        assert_eq!(parts[0], "+FULLRESYNC", "{l}");
+        assert_eq!(parts[1].len(), 40);
+        let (id, off) = (parts[1].to_string(), parts[2].parse().expect("offset"));
+        let head = x.line();
+        let n: usize = head.strip_prefix('$').expect("bulk header").parse().expect("length");
+        let mut rdb = vec![0u8; n];
+        x.r.read_exact(&mut rdb).expect("rdb");
+        x.bytes = 0;
+        (x, id, off, rdb)
+    }
+    /// One command from the stream.
+    fn cmd(&mut self) -> Vec<String> {
+        let head = self.line();
+        let n: usize = head.strip_prefix('*').expect("multibulk").parse().expect("count");
+        (0..n)
+            .map(|_| {
+                let len: usize = self.line().strip_prefix('$').expect("bulk").parse().expect("len");
+                let mut b = vec![0u8; len + 2];
+                self.r.read_exact(&mut b).expect("arg");
+                self.bytes += b.len() as u64;
+                String::from_utf8_lossy(&b[..len]).into_owned()
+            })
+            .collect()
+    }
+}
+
+fn strs(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn full_sync_handshake_and_empty_rdb() {
+    let m = Server::start(&[]);
+    let (_x, id, off, rdb) = RawReplica::sync(m.port);
+    assert_eq!(off, 0);
+    assert!(rdb.starts_with(b"REDIS0010"), "{rdb:?}");
+    let mut c = m.client();
+    let want = Resp::Array(vec![bulks(&["127.0.0.1", "1234", "0"])]);
+    assert!(wait_until(T, || c.cmd(&["ROLE"]).array()[2] == want));
+    assert_eq!(c.cmd(&["ROLE"]).array()[0], Resp::bulk("master"));
+    assert_eq!(id.len(), 40);
+}
+
+#[test]
+fn stream_carries_writes_with_rewrites() {
+    let m = Server::start(&[]);
+    let (mut x, _, _, _) = RawReplica::sync(m.port);
+    let mut c = m.client();
+    c.cmd(&["SET", "a", "1"]);
+    assert_eq!(x.cmd(), strs(&["SELECT", "0"]));
+    assert_eq!(x.cmd(), strs(&["SET", "a", "1"]));
+    // Reads and no-op writes are not propagated.
+    c.cmd(&["GET", "a"]);
+    c.cmd(&["SET", "a", "2", "NX"]);
+    c.cmd(&["DEL", "nokey"]);
+    // Relative expiry becomes absolute.
+    let before = now_ms();
+    c.cmd(&["SET", "b", "v", "EX", "100"]);
+    let got = x.cmd();
+    assert_eq!(got[..4], strs(&["SET", "b", "v", "PXAT"]));
+    let at: i64 = got[4].parse().unwrap();
+    assert!(at >= before + 100_000 && at <= now_ms() + 100_000, "{at}");
+    c.cmd(&["SET", "b", "w", "GET"]);
+    assert_eq!(x.cmd(), strs(&["SET", "b", "w"]));
+    c.cmd(&["SETEX", "c", "10", "v"]);
+    assert_eq!(x.cmd()[..4], strs(&["SET", "c", "v", "PXAT"]));
+    c.cmd(&["PSETEX", "c", "10000", "v"]);
+    assert_eq!(x.cmd()[..4], strs(&["SET", "c", "v", "PXAT"]));
+    c.cmd(&["EXPIRE", "a", "100"]);
+    assert_eq!(x.cmd()[..2], strs(&["PEXPIREAT", "a"]));
+    c.cmd(&["PEXPIRE", "a", "200000", "GT"]);
+    let got = x.cmd();
+    assert_eq!((got[0].as_str(), got[1].as_str(), got[3].as_str()), ("PEXPIREAT", "a", "GT"));
+    c.cmd(&["EXPIREAT", "a", "99999999999"]);
+    assert_eq!(x.cmd(), strs(&["PEXPIREAT", "a", "99999999999000"]));
+    c.cmd(&["GETEX", "a", "EX", "50"]);
+    assert_eq!(x.cmd()[..2], strs(&["PEXPIREAT", "a"]));
+    c.cmd(&["GETEX", "a", "PERSIST"]);
+    assert_eq!(x.cmd(), strs(&["PERSIST", "a"]));
+    c.cmd(&["GETDEL", "a"]);
+    assert_eq!(x.cmd(), strs(&["DEL", "a"]));
+    c.cmd(&["GETSET", "g", "1"]);
+    assert_eq!(x.cmd(), strs(&["SET", "g", "1"]));
+    c.cmd(&["INCRBYFLOAT", "f", "1.5"]);
+    assert_eq!(x.cmd(), strs(&["SET", "f", "1.5", "KEEPTTL"]));
+    c.cmd(&["SET", "p", "v", "PXAT", "1"]);
+    assert_eq!(x.cmd(), strs(&["DEL", "p"]));
+    c.cmd(&["SET", "e", "v"]);
+    assert_eq!(x.cmd(), strs(&["SET", "e", "v"]));
+    c.cmd(&["EXPIRE", "e", "-1"]);
+    assert_eq!(x.cmd(), strs(&["DEL", "e"]));
+    for cmd in [
+        &["INCR", "n"][..],
+        &["DECRBY", "n", "3"],
+        &["APPEND", "s", "xy"],
+        &["SETRANGE", "s", "1", "z"],
+        &["MSET", "k1", "1", "k2", "2"],
+        &["MSETNX", "k3", "3"],
+        &["SETNX", "k4", "4"],
+        &["RENAME", "k4", "k5"],
+        &["PERSIST", "c"],
+        &["UNLINK", "k5"],
+    ] {
+        c.cmd(cmd);
+        assert_eq!(x.cmd(), strs(cmd));
+    }
+    // A database switch is announced once.
+    c.cmd(&["SELECT", "2"]);
+    c.cmd(&["SET", "z", "1"]);
+    c.cmd(&["SET", "z", "2"]);
+    assert_eq!(x.cmd(), strs(&["SELECT", "2"]));
+    assert_eq!(x.cmd(), strs(&["SET", "z", "1"]));
+    assert_eq!(x.cmd(), strs(&["SET", "z", "2"]));
+    c.cmd(&["FLUSHDB"]);
+    assert_eq!(x.cmd(), strs(&["FLUSHDB"]));
+    c.cmd(&["FLUSHALL"]);
+    assert_eq!(x.cmd(), strs(&["FLUSHALL"]));
+    // Offsets count every stream byte.
+    assert_eq!(offset(&mut c), x.bytes as i64);
+}
+
+#[test]
+fn expired_keys_reach_replicas_as_del() {
+    let m = Server::start(&[]);
+    let (mut x, _, _, _) = RawReplica::sync(m.port);
+    let mut c = m.client();
+    c.cmd(&["SET", "lazy", "v", "PX", "30"]);
+    c.cmd(&["SET", "active", "v", "PX", "30"]);
+    assert_eq!(x.cmd(), strs(&["SELECT", "0"]));
+    x.cmd();
+    x.cmd();
+    let mut seen = Vec::new();
+    // The active cycle or a lookup deletes them; either way each becomes a DEL.
+    std::thread::sleep(Duration::from_millis(40));
+    c.cmd(&["GET", "lazy"]);
+    seen.push(x.cmd());
+    seen.push(x.cmd());
+    seen.sort();
+    assert_eq!(seen, vec![strs(&["DEL", "active"]), strs(&["DEL", "lazy"])]);
+}
+
+#[test]
+fn replica_applies_stream_and_acks_exact_offsets() {
+    let m = Server::start(&[]);
+    let r = replica_of(m.port);
+    let (mut mc, mut rc) = (m.client(), r.client());
+    assert!(wait_until(T, || link_up(&mut rc)));
+    mc.cmd(&["SET", "a", "1"]);
+    mc.cmd(&["SET", "t", "v", "EX", "100"]);
+    mc.cmd(&["SELECT", "5"]);
+    mc.cmd(&["INCRBYFLOAT", "f", "0.1"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["GET", "a"]), Resp::bulk("1"));
+    assert!((99..=100).contains(&rc.cmd(&["TTL", "t"]).int()));
+    rc.cmd(&["SELECT", "5"]);
+    assert_eq!(rc.cmd(&["GET", "f"]), Resp::bulk("0.1"));
+    // The master's ROLE shows the replica's acknowledged offset.
+    let off = offset(&mut mc);
+    assert!(wait_until(T, || {
+        let r = mc.cmd(&["ROLE"]);
+        r.array()[2].array()[0].array()[2] == Resp::bulk(&off.to_string())
+    }));
+}
+
+/// A fake master: accepts the replica's handshake and serves a diskless-framed snapshot.
+#[test]
+fn replica_handshake_eof_framing_and_getack_offset() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let r = replica_of(port);
+    let (s, _) = l.accept().unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut w = s.try_clone().unwrap();
+    let mut x = RawReplica { r: BufReader::new(s), w: w.try_clone().unwrap(), bytes: 0 };
+    assert_eq!(x.cmd(), strs(&["PING"]));
+    w.write_all(b"+PONG\r\n").unwrap();
+    assert_eq!(x.cmd(), strs(&["REPLCONF", "listening-port", &r.port.to_string()]));
+    w.write_all(b"+OK\r\n").unwrap();
+    assert_eq!(x.cmd(), strs(&["REPLCONF", "capa", "eof", "capa", "psync2"]));
+    w.write_all(b"+OK\r\n").unwrap();
+    assert_eq!(x.cmd(), strs(&["PSYNC", "?", "-1"]));
+    let id = "a".repeat(40);
+    let mark = "b".repeat(40);
+    let mut payload = format!("+FULLRESYNC {id} 1000\r\n\n\n$EOF:{mark}\r\n").into_bytes();
+    payload.extend_from_slice(b"REDIS0010\xfa\x0erepl-stream-db\xc0\x03\xff\0\0\0\0\0\0\0\0");
+    payload.extend_from_slice(mark.as_bytes());
+    w.write_all(&payload).unwrap();
+    // The first ACK reports the sync offset.
+    assert_eq!(x.cmd(), strs(&["REPLCONF", "ACK", "1000"]));
+    let stream = Client::encode(&[b"SET", b"k", b"v"]);
+    w.write_all(&stream).unwrap();
+    w.write_all(&Client::encode(&[b"REPLCONF", b"GETACK", b"*"])).unwrap();
+    let mut cmd = x.cmd();
+    while cmd[2] == "1000" {
+        cmd = x.cmd();
+    }
+    assert_eq!(cmd, strs(&["REPLCONF", "ACK", &(1000 + stream.len()).to_string()]));
+    // repl-stream-db from the snapshot: the stream continues in database 3.
+    let mut c = r.client();
+    c.cmd(&["SELECT", "3"]);
+    assert_eq!(c.cmd(&["GET", "k"]), Resp::bulk("v"));
+    let role = c.cmd(&["ROLE"]);
+    assert_eq!(role.array()[3], Resp::bulk("connected"));
+    // The GETACK itself counts once processed.
+    let getack = Client::encode(&[b"REPLCONF", b"GETACK", b"*"]).len();
+    assert!(wait_until(T, || offset(&mut c) == (1000 + stream.len() + getack) as i64));
+}
+
+#[test]
+fn readonly_replica() {
+    let m = Server::start(&[]);
+    let r = replica_of(m.port);
+    let mut rc = r.client();
+    assert_eq!(rc.cmd(&["SET", "a", "1"]), err("READONLY You can't write against a read only replica."));
+    assert_eq!(rc.cmd(&["DEL", "a"]), err("READONLY You can't write against a read only replica."));
+    assert_eq!(rc.cmd(&["GET", "a"]), Resp::Nil);
+    assert!(rc.cmd(&["WAIT", "0", "0"]).is_error());
+}
+
+#[test]
+fn wait_counts_acknowledging_replicas() {
+    let m = Server::start(&[]);
+    let mut c = m.client();
+    assert_eq!(c.cmd(&["WAIT", "0", "0"]), Resp::Int(0));
+    let t = std::time::Instant::now();
+    assert_eq!(c.cmd(&["WAIT", "1", "100"]), Resp::Int(0));
+    assert!(t.elapsed() >= Duration::from_millis(100));
+    assert_eq!(c.cmd(&["WAIT", "1", "-1"]), err("ERR timeout is negative"));
+    assert_eq!(c.cmd(&["WAIT", "x", "0"]), err("ERR value is not an integer or out of range"));
+    let r1 = replica_of(m.port);
+    let mut rc1 = r1.client();
+    assert!(wait_until(T, || link_up(&mut rc1)));
+    c.cmd(&["SET", "a", "1"]);
+    assert_eq!(c.cmd(&["WAIT", "1", "5000"]), Resp::Int(1));
+    let r2 = replica_of(m.port);
+    let mut rc2 = r2.client();
+    assert!(wait_until(T, || link_up(&mut rc2)));
+    c.cmd(&["SET", "a", "2"]);
+    assert_eq!(c.cmd(&["WAIT", "2", "5000"]), Resp::Int(2));
+    // A replica that never acknowledges: WAIT times out with what it has.
+    let (_x, _, _, _) = RawReplica::sync(m.port);
+    c.cmd(&["SET", "a", "3"]);
+    let t = std::time::Instant::now();
+    assert_eq!(c.cmd(&["WAIT", "3", "200"]), Resp::Int(2));
+    assert!(t.elapsed() >= Duration::from_millis(200));
+    // A client that wrote nothing counts every replica at once.
+    let mut other = m.client();
+    assert_eq!(other.cmd(&["WAIT", "3", "0"]), Resp::Int(3));
+}
+
+#[test]
+fn partial_resync_after_link_drop() {
+    let m = Server::start(&[]);
+    let r = replica_of(m.port);
+    let (mut mc, mut rc) = (m.client(), r.client());
+    assert!(wait_until(T, || link_up(&mut rc)));
+    mc.cmd(&["SET", "a", "1"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    // Drop the link from the master's side, write while it is down.
+    assert_eq!(mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]), Resp::Int(1));
+    mc.cmd(&["SET", "b", "2"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["GET", "a"]), Resp::bulk("1"));
+    assert_eq!(rc.cmd(&["GET", "b"]), Resp::bulk("2"));
+    assert!(wait_until(T, || m.log_text().contains("Partial resynchronization request")));
+    assert_eq!(m.log_text().matches("starting a full resync").count(), 1);
+    // From the replica's side too.
+    assert_eq!(rc.cmd(&["CLIENT", "KILL", "TYPE", "master"]), Resp::Int(1));
+    mc.cmd(&["SET", "c", "3"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["GET", "c"]), Resp::bulk("3"));
+    assert_eq!(m.log_text().matches("starting a full resync").count(), 1);
+}
+
+#[test]
+fn full_resync_when_backlog_is_too_short() {
+    let m = Server::start(&["--repl-backlog-size", "16384"]);
+    let r = replica_of(m.port);
+    let (mut mc, mut rc) = (m.client(), r.client());
+    assert!(wait_until(T, || link_up(&mut rc)));
+    mc.cmd(&["SET", "a", "1"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    // Freeze the replica so it misses more than the backlog holds.
+    let pid = r.pid().to_string();
+    std::process::Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    let big = "x".repeat(40_000);
+    mc.cmd(&["SET", "big", &big]);
+    mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]);
+    std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
+    assert!(wait_until(T, || m.log_text().matches("starting a full resync").count() == 2));
+    assert!(m.log_text().contains("Partial resynchronization not accepted"));
+    assert!(caught_up(&mut mc, &mut rc));
+}
+
+#[test]
+fn many_mixed_writes_converge() {
+    let m = Server::start(&[]);
+    let r1 = replica_of(m.port);
+    let r2 = replica_of(m.port);
+    let (mut mc, mut c1, mut c2) = (m.client(), r1.client(), r2.client());
+    assert!(wait_until(T, || link_up(&mut c1) && link_up(&mut c2)));
+    let mut batch = Vec::new();
+    for i in 0..10_000u32 {
+        let k = format!("k{}", i % 700);
+        let v = i.to_string();
+        let cmd: Vec<&[u8]> = match i % 7 {
+            0 => vec![b"SET", k.as_bytes(), v.as_bytes()],
+            1 => vec![b"INCR", b"counter"],
+            2 => vec![b"APPEND", k.as_bytes(), b"x"],
+            3 => vec![b"DEL", k.as_bytes()],
+            4 => vec![b"SELECT", if i % 2 == 0 { b"1" } else { b"0" }],
+            5 => vec![b"SET", k.as_bytes(), v.as_bytes(), b"EX", b"1000"],
+            _ => vec![b"INCRBYFLOAT", b"fl", b"0.5"],
+        };
+        batch.extend_from_slice(&Client::encode(&cmd));
+    }
+    mc.send_raw(&batch);
+    for _ in 0..10_000 {
+        mc.read();
+    }
+    assert!(caught_up(&mut mc, &mut c1));
+    assert!(caught_up(&mut mc, &mut c2));
+    for db in ["0", "1"] {
+        for c in [&mut mc, &mut c1, &mut c2] {
+            c.cmd(&["SELECT", db]);
+        }
+        let n = mc.cmd(&["DBSIZE"]);
+        assert!(n.int() > 100);
+        assert_eq!(c1.cmd(&["DBSIZE"]), n);
+        assert_eq!(c2.cmd(&["DBSIZE"]), n);
+        let mut keys: Vec<String> = (0..700).map(|i| format!("k{i}")).collect();
+        keys.extend(["counter".to_string(), "fl".to_string()]);
+        let mut args = vec!["MGET"];
+        args.extend(keys.iter().map(|s| s.as_str()));
+        let want = mc.cmd(&args);
+        assert_eq!(c1.cmd(&args), want);
+        assert_eq!(c2.cmd(&args), want);
+    }
+}
+
+#[test]
+fn chained_replication_and_promotion() {
+    let m = Server::start(&[]);
+    let r1 = replica_of(m.port);
+    let r2 = replica_of(r1.port);
+    let (mut mc, mut c1, mut c2) = (m.client(), r1.client(), r2.client());
+    assert!(wait_until(T, || link_up(&mut c1) && link_up(&mut c2)));
+    mc.cmd(&["SET", "a", "1"]);
+    mc.cmd(&["SELECT", "4"]);
+    mc.cmd(&["SET", "b", "2"]);
+    assert!(caught_up(&mut mc, &mut c1));
+    assert!(caught_up(&mut mc, &mut c2));
+    assert_eq!(c2.cmd(&["GET", "a"]), Resp::bulk("1"));
+    c2.cmd(&["SELECT", "4"]);
+    assert_eq!(c2.cmd(&["GET", "b"]), Resp::bulk("2"));
+    // Promote the middle node: it keeps its data, its replica continues from it.
+    let old_id = c1.cmd(&["ROLE"]);
+    assert_eq!(old_id.array()[0], Resp::bulk("slave"));
+    assert_eq!(c1.cmd(&["REPLICAOF", "NO", "ONE"]), Resp::ok());
+    assert_eq!(c1.cmd(&["ROLE"]).array()[0], Resp::bulk("master"));
+    assert_eq!(c1.cmd(&["SET", "c", "3"]), Resp::ok());
+    assert!(caught_up(&mut c1, &mut c2));
+    assert_eq!(c2.cmd(&["GET", "b"]), Resp::bulk("2"));
+    c2.cmd(&["SELECT", "0"]);
+    assert_eq!(c2.cmd(&["GET", "c"]), Resp::bulk("3"));
+    assert_eq!(r1.log_text().matches("starting a full resync").count(), 1);
+    assert!(r1.log_text().contains("Partial resynchronization request"));
+}
+
+#[test]
+fn replicaof_command() {
+    let m = Server::start(&[]);
+    let r = Server::start(&[]);
+    let mut rc = r.client();
+    assert_eq!(rc.cmd(&["ROLE"]).array()[0], Resp::bulk("master"));
+    assert_eq!(rc.cmd(&["REPLICAOF", "127.0.0.1", "99999"]), err("ERR Invalid master port"));
+    let p = m.port.to_string();
+    assert_eq!(rc.cmd(&["REPLICAOF", "127.0.0.1", &p]), Resp::ok());
+    assert_eq!(rc.cmd(&["SLAVEOF", "127.0.0.1", &p]), Resp::Simple("OK Already connected to specified master".into()));
+    assert!(wait_until(T, || link_up(&mut rc)));
+    let role = rc.cmd(&["ROLE"]);
+    assert_eq!(
+        role.array()[..4],
+        [Resp::bulk("slave"), Resp::bulk("127.0.0.1"), Resp::Int(m.port as i64), Resp::bulk("connected")]
+    );
+    assert_eq!(rc.cmd(&["REPLICAOF", "no", "one"]), Resp::ok());
+    assert_eq!(rc.cmd(&["SET", "x", "1"]), Resp::ok());
+    assert_eq!(rc.cmd(&["REPLCONF", "bogus", "1"]), err("ERR Unrecognized REPLCONF option: bogus"));
+    assert_eq!(rc.cmd(&["REPLCONF", "listening-port"]), err("ERR syntax error"));
+}
+
+#[test]
+fn interop_real_redis_replica_of_this_master() {
+    if !have_redis("redis-server") {
+        return;
+    }
+    let m = Server::start(&[]);
+    let real = RealRedis::start(&["--replicaof", "127.0.0.1", &m.port.to_string()]).unwrap();
+    let (mut mc, mut rc) = (m.client(), real.client());
+    assert!(wait_until(T, || {
+        let r = rc.cmd(&["ROLE"]);
+        r.array()[3] == Resp::bulk("connected")
+    }));
+    mc.cmd(&["SET", "a", "1"]);
+    mc.cmd(&["SET", "t", "v", "EX", "100"]);
+    mc.cmd(&["SELECT", "2"]);
+    mc.cmd(&["INCRBYFLOAT", "f", "2.5"]);
+    assert!(wait_until(T, || offset(&mut rc) == offset(&mut mc)));
+    assert_eq!(rc.cmd(&["GET", "a"]), Resp::bulk("1"));
+    assert!((99..=100).contains(&rc.cmd(&["TTL", "t"]).int()));
+    rc.cmd(&["SELECT", "2"]);
+    assert_eq!(rc.cmd(&["GET", "f"]), Resp::bulk("2.5"));
+    mc.cmd(&["SET", "w", "1"]);
+    assert_eq!(mc.cmd(&["WAIT", "1", "5000"]), Resp::Int(1));
+}
+
+#[test]
+fn interop_this_replica_of_real_redis_master() {
+    let Some(real) = RealRedis::start(&["--repl-diskless-sync-delay", "0"]) else { return };
+    let r = replica_of(real.port);
+    let (mut mc, mut rc) = (real.client(), r.client());
+    assert!(wait_until(T, || link_up(&mut rc)));
+    // Written after the sync: the stub RDB loader accepts only an empty dataset.
+    mc.cmd(&["SET", "a", "1"]);
+    mc.cmd(&["SET", "t", "v", "EX", "100"]);
+    mc.cmd(&["SELECT", "3"]);
+    mc.cmd(&["INCRBYFLOAT", "f", "1.5"]);
+    mc.cmd(&["GETDEL", "nothing"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["GET", "a"]), Resp::bulk("1"));
+    assert!((99..=100).contains(&rc.cmd(&["TTL", "t"]).int()));
+    rc.cmd(&["SELECT", "3"]);
+    assert_eq!(rc.cmd(&["GET", "f"]), Resp::bulk("1.5"));
+    assert_eq!(mc.cmd(&["WAIT", "1", "5000"]), Resp::Int(1));
+    // A dropped link continues from the real master's backlog.
+    mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]);
+    mc.cmd(&["SET", "b", "2"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    rc.cmd(&["SELECT", "3"]);
+    assert_eq!(rc.cmd(&["GET", "b"]), Resp::bulk("2"));
+    assert!(r.log_text().contains("Successful partial resynchronization"));
+}
+
+#[test]
+fn stuck_replica_is_dropped_past_its_output_buffer_limit() {
+    let m = Server::start(&["--client-output-buffer-limit", "replica 2mb 0 0"]);
+    let r = replica_of(m.port);
+    let mut rc = r.client();
+    assert!(wait_until(T, || link_up(&mut rc)));
+    // A replica that never reads: its socket fills up, then its channel.
+    let (_x, _, _, _) = RawReplica::sync(m.port);
+    let mut c = m.client();
+    assert!(wait_until(T, || c.cmd(&["ROLE"]).array()[2].array().len() == 2));
+    let big = "x".repeat(1 << 20);
+    let mut dropped = false;
+    for i in 0..64 {
+        // The master never blocks on the stuck replica.
+        assert_eq!(c.cmd(&["SET", &format!("k{i}"), &big]), Resp::ok());
+        if c.cmd(&["ROLE"]).array()[2].array().len() == 1 {
+            dropped = true;
+            break;
+        }
+    }
+    assert!(dropped, "the stuck replica was not dropped");
+    assert!(m.log_text().contains("output buffer limit reached"));
+    // The healthy replica keeps up.
+    let mut mc = m.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["STRLEN", "k0"]), Resp::Int(1 << 20));
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
