@@ -367,7 +367,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
                 other => other,
             };
             if let Some(c) = rejected {
-                server.cmd_stats[c.id].rejected.fetch_add(1, Relaxed);
+                server.shard(client.id).cmds[c.id].rejected.fetch_add(1, Relaxed);
             }
             reply_error(server, out, &e);
             return;
@@ -375,12 +375,12 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     };
     // Redis's authRequired(): clearing requirepass at run time lets unauthenticated clients in.
     if !client.authenticated && !cmd.spec.has(flags::NO_AUTH) && server.requirepass_set.load(Relaxed) {
-        server.cmd_stats[cmd.id].rejected.fetch_add(1, Relaxed);
+        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
         reply_error(server, out, &CmdError::NoAuth);
         return;
     }
     if cmd.spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
-        server.cmd_stats[cmd.id].rejected.fetch_add(1, Relaxed);
+        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
         reply_error(server, out, &CmdError::Msg("READONLY You can't write against a read only replica.".into()));
         return;
     }
@@ -390,10 +390,11 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged };
     let mark = ctx.out.buf.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
-    let stats = &server.cmd_stats[cmd.id];
+    let shard = server.shard(ctx.client.id);
+    let stats = &shard.cmds[cmd.id];
     stats.calls.fetch_add(1, Relaxed);
     stats.usec.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
-    server.stats.commands_processed.fetch_add(1, Relaxed);
+    shard.counters.commands.fetch_add(1, Relaxed);
     match result {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {

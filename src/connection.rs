@@ -94,7 +94,7 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
                 Err(e) => return Err(e),
             };
             let n = data.len();
-            server.stats.net_input_bytes.fetch_add(n as u64, Relaxed);
+            server.shard(client.id).counters.net_in.fetch_add(n as u64, Relaxed);
             let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, data);
             if used < n && matches!(next, Next::Continue) {
                 pending.extend_from_slice(&data[used..]);
@@ -113,7 +113,7 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
         if let Some(h) = client.repl_handoff.take() {
             // The +FULLRESYNC/+CONTINUE line goes out before the sender thread takes over
             // the socket; whatever the replica sends from now on gets no reply.
-            flush(server, &mut writer, &mut out)?;
+            flush(server, client.id, &mut writer, &mut out)?;
             crate::replication::start_sender(h, writer.try_clone()?);
             client.modes.reply_off = true;
         }
@@ -122,11 +122,11 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
         // Commands left in `pending` are always partial: every complete one was executed.
         let drained = reader.buffer().is_empty();
         if matches!(next, Next::Close) || client.close_after_reply {
-            flush(server, &mut writer, &mut out)?;
+            flush(server, client.id, &mut writer, &mut out)?;
             return Ok(());
         }
         if drained || out.buf.len() >= OUT_HIGH_WATER {
-            flush(server, &mut writer, &mut out)?;
+            flush(server, client.id, &mut writer, &mut out)?;
             if pending.is_empty() {
                 spin_for_input(server, &writer);
             }
@@ -216,11 +216,11 @@ fn execute_buffer(
     (pos, Next::Continue)
 }
 
-fn flush(server: &Server, writer: &mut TcpStream, out: &mut Reply) -> std::io::Result<()> {
+fn flush(server: &Server, client_id: u64, writer: &mut TcpStream, out: &mut Reply) -> std::io::Result<()> {
     if out.buf.is_empty() {
         return Ok(());
     }
-    server.stats.net_output_bytes.fetch_add(out.buf.len() as u64, Relaxed);
+    server.shard(client_id).counters.net_out.fetch_add(out.buf.len() as u64, Relaxed);
     let r = writer.write_all(&out.buf);
     out.buf.clear();
     if out.buf.capacity() > 4 * OUT_HIGH_WATER {

@@ -343,10 +343,10 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
         let g = |a: &std::sync::atomic::AtomicU64| a.load(Relaxed);
         section(&mut out, "Stats");
         w!(out, "total_connections_received", g(&s.connections_received));
-        w!(out, "total_commands_processed", g(&s.commands_processed));
+        w!(out, "total_commands_processed", server.total(|c| &c.commands));
         w!(out, "instantaneous_ops_per_sec", g(&s.instantaneous_ops));
-        w!(out, "total_net_input_bytes", g(&s.net_input_bytes));
-        w!(out, "total_net_output_bytes", g(&s.net_output_bytes));
+        w!(out, "total_net_input_bytes", server.total(|c| &c.net_in));
+        w!(out, "total_net_output_bytes", server.total(|c| &c.net_out));
         w!(out, "total_net_repl_input_bytes", 0);
         w!(out, "total_net_repl_output_bytes", 0);
         // The cron keeps these in hundredths of a kbps.
@@ -390,8 +390,8 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
         w!(out, "unexpected_error_replies", g(&s.unexpected_error_replies));
         w!(out, "total_error_replies", g(&s.total_error_replies));
         w!(out, "dump_payload_sanitizations", 0);
-        w!(out, "total_reads_processed", g(&s.commands_processed));
-        w!(out, "total_writes_processed", g(&s.commands_processed));
+        w!(out, "total_reads_processed", server.total(|c| &c.commands));
+        w!(out, "total_writes_processed", server.total(|c| &c.commands));
         for k in [
             "io_threaded_reads_processed",
             "io_threaded_writes_processed",
@@ -428,9 +428,7 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
     if sel.wants(&["commandstats"]) {
         section(&mut out, "Commandstats");
         for c in &table().commands {
-            let Some(st) = server.cmd_stats.get(c.id) else { continue };
-            let (calls, usec, rejected, failed) =
-                (st.calls.load(Relaxed), st.usec.load(Relaxed), st.rejected.load(Relaxed), st.failed.load(Relaxed));
+            let (calls, usec, rejected, failed) = server.cmd_totals(c.id);
             if calls == 0 && rejected == 0 && failed == 0 {
                 continue;
             }

@@ -132,7 +132,7 @@ fn run_cron(server: Arc<Server>) {
                 db.table.try_shrink();
             }
         }
-        let ops = server.stats.commands_processed.load(Relaxed);
+        let ops = server.total(|c| &c.commands);
         let secs = last_tick.elapsed().as_secs_f64().max(1e-3);
         server.stats.instantaneous_ops.store(((ops - last_ops) as f64 / secs) as u64, Relaxed);
         last_ops = ops;

@@ -49,13 +49,27 @@ pub struct CmdStats {
     pub failed: AtomicU64,
 }
 
+/// Hot counters are spread over shards (a client uses `id % STAT_SHARDS`) so that client
+/// threads running on different cores rarely write the same cache line; INFO sums them.
+pub const STAT_SHARDS: usize = 8;
+
+#[derive(Default)]
+#[repr(align(128))]
+pub struct HotCounters {
+    pub commands: AtomicU64,
+    pub net_in: AtomicU64,
+    pub net_out: AtomicU64,
+}
+
+pub struct StatShard {
+    pub counters: HotCounters,
+    pub cmds: Box<[CmdStats]>,
+}
+
 #[derive(Default)]
 pub struct Stats {
     pub connections_received: AtomicU64,
-    pub commands_processed: AtomicU64,
     pub rejected_connections: AtomicU64,
-    pub net_input_bytes: AtomicU64,
-    pub net_output_bytes: AtomicU64,
     pub keyspace_hits: AtomicU64,
     pub keyspace_misses: AtomicU64,
     pub expired_keys: AtomicU64,
@@ -109,7 +123,7 @@ pub struct Server {
     pub clients: Mutex<BTreeMap<u64, Arc<ClientInfo>>>,
     pub next_client_id: AtomicU64,
     pub stats: Stats,
-    pub cmd_stats: Vec<CmdStats>,
+    pub shards: Box<[StatShard]>,
     pub start: Instant,
     pub start_unix: i64,
     pub run_id: String,
@@ -140,7 +154,12 @@ impl Server {
             clients: Mutex::new(BTreeMap::new()),
             next_client_id: AtomicU64::new(1),
             stats: Stats::default(),
-            cmd_stats: (0..ncommands).map(|_| CmdStats::default()).collect(),
+            shards: (0..STAT_SHARDS)
+                .map(|_| StatShard {
+                    counters: HotCounters::default(),
+                    cmds: (0..ncommands).map(|_| CmdStats::default()).collect(),
+                })
+                .collect(),
             start: Instant::now(),
             start_unix: now_ms() / 1000,
             run_id: random_hex(40),
@@ -185,6 +204,43 @@ impl Server {
 
     pub fn databases(&self) -> usize {
         self.databases
+    }
+
+    /// The statistics shard a client writes to.
+    pub fn shard(&self, client_id: u64) -> &StatShard {
+        &self.shards[client_id as usize % STAT_SHARDS]
+    }
+
+    /// (calls, usec, rejected, failed) of one command over all shards.
+    pub fn cmd_totals(&self, id: usize) -> (u64, u64, u64, u64) {
+        let mut t = (0, 0, 0, 0);
+        for sh in self.shards.iter() {
+            if let Some(c) = sh.cmds.get(id) {
+                t.0 += c.calls.load(Relaxed);
+                t.1 += c.usec.load(Relaxed);
+                t.2 += c.rejected.load(Relaxed);
+                t.3 += c.failed.load(Relaxed);
+            }
+        }
+        t
+    }
+
+    /// A hot counter summed over the shards.
+    pub fn total(&self, which: impl Fn(&HotCounters) -> &AtomicU64) -> u64 {
+        self.shards.iter().map(|sh| which(&sh.counters).load(Relaxed)).sum()
+    }
+
+    pub fn reset_hot_stats(&self) {
+        for sh in self.shards.iter() {
+            for a in [&sh.counters.commands, &sh.counters.net_in, &sh.counters.net_out] {
+                a.store(0, Relaxed);
+            }
+            for c in sh.cmds.iter() {
+                for a in [&c.calls, &c.usec, &c.rejected, &c.failed] {
+                    a.store(0, Relaxed);
+                }
+            }
+        }
     }
 
     pub fn uptime_secs(&self) -> u64 {

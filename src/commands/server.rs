@@ -368,10 +368,7 @@ pub fn reset_stats(server: &Server) {
     let s = &server.stats;
     for a in [
         &s.connections_received,
-        &s.commands_processed,
         &s.rejected_connections,
-        &s.net_input_bytes,
-        &s.net_output_bytes,
         &s.keyspace_hits,
         &s.keyspace_misses,
         &s.expired_keys,
@@ -386,12 +383,7 @@ pub fn reset_stats(server: &Server) {
         a.store(0, Relaxed);
     }
     crate::server::lock(&s.errors).clear();
-    for c in &server.cmd_stats {
-        c.calls.store(0, Relaxed);
-        c.usec.store(0, Relaxed);
-        c.rejected.store(0, Relaxed);
-        c.failed.store(0, Relaxed);
-    }
+    server.reset_hot_stats();
 }
 
 /// The configuration file the server was started with (none until the config module says).
