@@ -5,9 +5,12 @@ mod command;
 mod commands;
 mod config;
 mod connection;
+mod crc64;
 mod database;
 mod error;
 mod glob;
+mod lzf;
+mod rdb;
 mod resp;
 mod server;
 mod sys;
@@ -46,6 +49,11 @@ fn main() {
         log::warn!("config directive '{name}' is accepted but not implemented by this server");
     }
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
+    if let Err(msg) = commands::persistence::load_at_startup(&server) {
+        log::error!("{msg}");
+        std::process::exit(1);
+    }
+    commands::persistence::install_signal_handlers();
     let mut listeners = Vec::new();
     for addr in &config.bind {
         let addr = addr.trim_start_matches('-');
@@ -134,6 +142,7 @@ fn run_cron(server: Arc<Server>) {
         let hz = server.hz.load(Relaxed).max(1);
         let period = Duration::from_micros(1_000_000 / hz);
         std::thread::sleep(period);
+        commands::persistence::cron(&server);
         if server.active_expire.load(Relaxed) {
             active_expire_cycle(&server, period);
         }

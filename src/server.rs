@@ -126,6 +126,8 @@ pub struct Server {
     pub stat_peak_memory: AtomicUsize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
+    /// Save/load state (shared with the background save thread).
+    pub persist: Arc<crate::commands::persistence::PersistState>,
 }
 
 impl Server {
@@ -150,6 +152,7 @@ impl Server {
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
             databases: dbs.max(1),
+            persist: Arc::default(),
             config: RwLock::new(config),
         };
         s.refresh_hot_config();

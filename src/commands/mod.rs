@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod keys;
+pub mod persistence;
 pub mod server;
 pub mod strings;
 
@@ -9,7 +10,8 @@ use crate::command::CommandSpec;
 use crate::error::CmdError;
 
 /// Every family's rows; the table is built from this list once.
-pub const FAMILIES: &[&[CommandSpec]] = &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS];
+pub const FAMILIES: &[&[CommandSpec]] =
+    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS];
 
 /// An integer argument as Redis parses it (`string2ll`).
 pub fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {
