@@ -463,6 +463,8 @@ const IMPLEMENTED: &[&str] = &[
     "requirepass",
     "maxclients",
     "save",
+    "rdbcompression",
+    "rdbchecksum",
     "appendonly",
     "maxmemory",
     "maxmemory-policy",

@@ -611,7 +611,7 @@ pub fn load_with_stats<R: Read>(
     }
     // atoi(): the leading digits, 0 when there are none.
     let version = header[5..].iter().take_while(|b| b.is_ascii_digit()).fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
-    if version < 1 || version > RDB_MAX_LOAD_VERSION {
+    if !(1..=RDB_MAX_LOAD_VERSION).contains(&version) {
         return Err(RdbError { offset: 5, msg: format!("Can't handle RDB format version {version}") });
     }
     let mut aux = HashMap::new();

@@ -194,7 +194,8 @@ fn parse_json(text: &str) -> Json {
 
 #[test]
 fn json_parser_handles_the_fixture_shapes() {
-    let j = parse_json(r#"{"a": [1, -2.5e3, null, true, false], "s": "x\"\\\u00e9\ud83d\ude00", "h": {"hex": "00ff"}}"#);
+    let j =
+        parse_json(r#"{"a": [1, -2.5e3, null, true, false], "s": "x\"\\\u00e9\ud83d\ude00", "h": {"hex": "00ff"}}"#);
     assert_eq!(j.get("a").expect("a").arr().len(), 5);
     assert_eq!(j.get("a").expect("a").arr()[1], Json::Num(-2500.0));
     assert_eq!(j.get("s").expect("s").str(), "x\"\\é😀");
