@@ -103,11 +103,38 @@ fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
     buf.push(v as u8);
 }
 
+/// The last snapshot buffer, kept (up to `POOL_MAX` bytes) so the next snapshot writes into
+/// memory that is already mapped: first-touch page faults were most of the copy's cost.
+static POOL: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+const POOL_MAX: usize = 256 << 20;
+
+fn pooled_buffer(want: usize) -> Vec<u8> {
+    let mut buf = std::mem::take(&mut *crate::server::lock(&POOL));
+    buf.clear();
+    buf.reserve(want);
+    buf
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if self.buf.capacity() <= POOL_MAX {
+            let mut pool = crate::server::lock(&POOL);
+            if pool.capacity() < self.buf.capacity() {
+                *pool = std::mem::take(&mut self.buf);
+            }
+        }
+    }
+}
+
+/// Entries are gathered in batches before being copied: the gathering loop is tight enough for
+/// the CPU to overlap the cache misses of many entries, which the copying loop alone does not.
+const SNAP_BATCH: usize = 256;
+
 /// Copy every database of `ks`. Expired-but-not-yet-reclaimed keys are copied too: the file
 /// records their expiry and a master loading it drops them, as Redis does.
 pub fn snapshot(ks: &Keyspace) -> Snapshot {
     let used_mem: usize = ks.dbs.iter().map(|d| d.table.mem_usage()).sum();
-    let mut buf = Vec::with_capacity(ks.dbs.iter().map(|d| d.table.mem_usage()).sum::<usize>());
+    let mut buf = pooled_buffer(used_mem);
     let mut dbs = Vec::new();
     for (index, db) in ks.dbs.iter().enumerate() {
         if db.table.is_empty() {
@@ -115,34 +142,43 @@ pub fn snapshot(ks: &Keyspace) -> Snapshot {
         }
         let start = buf.len();
         let (mut keys, mut expires) = (0u64, 0u64);
-        for e in db.table.iter() {
-            let exp = e.expire();
-            let key = e.key();
-            let flag = if exp.is_some() { SNAP_HAS_EXPIRE } else { 0 };
-            match e.value() {
-                Val::Str(s) => {
-                    buf.push(SNAP_STR | flag);
-                    if let Some(at) = exp {
-                        buf.extend_from_slice(&at.to_le_bytes());
-                    }
-                    put_varint(&mut buf, key.len() as u64);
-                    buf.extend_from_slice(key);
-                    put_varint(&mut buf, s.len() as u64);
-                    buf.extend_from_slice(s);
-                }
-                Val::Int(i) => {
-                    buf.push(SNAP_INT | flag);
-                    if let Some(at) = exp {
-                        buf.extend_from_slice(&at.to_le_bytes());
-                    }
-                    put_varint(&mut buf, key.len() as u64);
-                    buf.extend_from_slice(key);
-                    buf.extend_from_slice(&i.to_le_bytes());
-                }
-                Val::Obj(o) => snapshot_object(o),
+        let mut it = db.table.iter();
+        let mut batch = Vec::with_capacity(SNAP_BATCH);
+        loop {
+            batch.clear();
+            batch.extend(it.by_ref().take(SNAP_BATCH));
+            if batch.is_empty() {
+                break;
             }
-            keys += 1;
-            expires += u64::from(exp.is_some());
+            for e in &batch {
+                let exp = e.expire();
+                let key = e.key();
+                let flag = if exp.is_some() { SNAP_HAS_EXPIRE } else { 0 };
+                match e.value() {
+                    Val::Str(s) => {
+                        buf.push(SNAP_STR | flag);
+                        if let Some(at) = exp {
+                            buf.extend_from_slice(&at.to_le_bytes());
+                        }
+                        put_varint(&mut buf, key.len() as u64);
+                        buf.extend_from_slice(key);
+                        put_varint(&mut buf, s.len() as u64);
+                        buf.extend_from_slice(s);
+                    }
+                    Val::Int(i) => {
+                        buf.push(SNAP_INT | flag);
+                        if let Some(at) = exp {
+                            buf.extend_from_slice(&at.to_le_bytes());
+                        }
+                        put_varint(&mut buf, key.len() as u64);
+                        buf.extend_from_slice(key);
+                        buf.extend_from_slice(&i.to_le_bytes());
+                    }
+                    Val::Obj(o) => snapshot_object(o),
+                }
+                keys += 1;
+                expires += u64::from(exp.is_some());
+            }
         }
         dbs.push(DbSnap { index, keys, expires, start, end: buf.len() });
     }
@@ -703,18 +739,15 @@ pub fn load_with_stats<R: Read>(
                     stats.expired += 1;
                     continue;
                 }
-                let target = &mut ks.dbs[db];
-                if target.table.get(&key).is_some() {
+                let exp = at.map_or(Expire::Clear, Expire::At);
+                let existed = match val {
+                    Loaded::Str(s) => ks.dbs[db].table.set(&key, crate::database::str_value(&s), exp),
+                };
+                if existed {
                     return Err(RdbError {
                         offset: op_offset,
                         msg: format!("RDB has duplicated key '{}' in DB {db}", String::from_utf8_lossy(&key)),
                     });
-                }
-                let exp = at.map_or(Expire::Clear, Expire::At);
-                match val {
-                    Loaded::Str(s) => {
-                        target.table.set(&key, crate::database::str_value(&s), exp);
-                    }
                 }
                 stats.loaded += 1;
             }
