@@ -45,7 +45,6 @@ pub struct PersistState {
     pub saved_dirty: AtomicU64,
     pub bgsave_in_progress: AtomicBool,
     pub bgsave_started: AtomicI64,
-    pub bgsave_scheduled: AtomicBool,
     pub last_bgsave_ok: AtomicBool,
     /// Duration of the last background save in seconds, -1 before the first.
     pub last_bgsave_secs: AtomicI64,
@@ -54,9 +53,9 @@ pub struct PersistState {
     pub loading: AtomicBool,
     pub load_keys_loaded: AtomicU64,
     pub load_keys_expired: AtomicU64,
-    /// Set by a shutdown save so a background save finishing later does not rename an older
-    /// snapshot over the final one.
-    pub abort_bgsave: AtomicBool,
+    /// Bumped to cancel the running background save (Redis's killRDBChild): a save finishing
+    /// under an older epoch neither renames its file nor touches the state.
+    pub bgsave_epoch: AtomicU64,
     /// Held around renames into the dump file.
     file_lock: Mutex<()>,
 }
@@ -68,7 +67,6 @@ impl Default for PersistState {
             saved_dirty: AtomicU64::new(0),
             bgsave_in_progress: AtomicBool::new(false),
             bgsave_started: AtomicI64::new(0),
-            bgsave_scheduled: AtomicBool::new(false),
             last_bgsave_ok: AtomicBool::new(true),
             last_bgsave_secs: AtomicI64::new(-1),
             last_bgsave_try: AtomicI64::new(0),
@@ -76,7 +74,7 @@ impl Default for PersistState {
             loading: AtomicBool::new(false),
             load_keys_loaded: AtomicU64::new(0),
             load_keys_expired: AtomicU64::new(0),
-            abort_bgsave: AtomicBool::new(false),
+            bgsave_epoch: AtomicU64::new(0),
             file_lock: Mutex::new(()),
         }
     }
@@ -106,13 +104,8 @@ fn save_conf(server: &Server) -> SaveConf {
 }
 
 /// Write `snap` to `path` crash-safely: temp file in the same directory, fsync, rename, fsync
-/// the directory. `abort` is checked under the rename lock.
-fn write_file(
-    state: &PersistState,
-    snap: &rdb::Snapshot,
-    path: &Path,
-    abort: Option<&AtomicBool>,
-) -> Result<(), String> {
+/// the directory. A background save passes its epoch, checked under the rename lock.
+fn write_file(state: &PersistState, snap: &rdb::Snapshot, path: &Path, epoch: Option<u64>) -> Result<(), String> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -128,8 +121,8 @@ fn write_file(
         f.sync_all()?;
         drop(f);
         let _guard = lock(&state.file_lock);
-        if abort.is_some_and(|a| a.load(Relaxed)) {
-            return Err(std::io::Error::other("background save aborted by shutdown"));
+        if epoch.is_some_and(|e| e != state.bgsave_epoch.load(Relaxed)) {
+            return Err(std::io::Error::other(CANCELLED));
         }
         std::fs::rename(&tmp, path)?;
         // The rename is durable only once the directory entry is on disk.
@@ -142,6 +135,20 @@ fn write_file(
         let _ = std::fs::remove_file(&tmp);
         format!("Failed saving the DB to {}: {e}", path.display())
     })
+}
+
+const CANCELLED: &str = "background save cancelled";
+
+/// Cancel a running background save (FLUSHALL, shutdown): its file is discarded and a new save
+/// may start at once.
+pub fn kill_bgsave(server: &Server) {
+    let st = &server.persist;
+    let _guard = lock(&st.file_lock);
+    if st.bgsave_in_progress.load(Relaxed) {
+        st.bgsave_epoch.fetch_add(1, Relaxed);
+        st.bgsave_in_progress.store(false, Relaxed);
+        log::warn!("Background saving cancelled");
+    }
 }
 
 /// Take a snapshot of the store (the only part done under the lock).
@@ -175,9 +182,13 @@ fn save_snapshot(server: &Server, snap: &rdb::Snapshot, dirty: u64, conf: &SaveC
 /// already running.
 fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
     let state = &server.persist;
-    if state.bgsave_in_progress.swap(true, Relaxed) {
-        return Err(CmdError::err("Background save already in progress"));
-    }
+    let epoch = {
+        let _guard = lock(&state.file_lock);
+        if state.bgsave_in_progress.swap(true, Relaxed) {
+            return Err(CmdError::err("Background save already in progress"));
+        }
+        state.bgsave_epoch.load(Relaxed)
+    };
     let conf = save_conf(server);
     let t0 = Instant::now();
     let (snap, dirty) = take_snapshot(ks, &conf);
@@ -185,12 +196,15 @@ fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
     let now = now_ms() / 1000;
     state.bgsave_started.store(now, Relaxed);
     state.last_bgsave_try.store(now, Relaxed);
-    state.bgsave_scheduled.store(false, Relaxed);
     log::info!("Background saving started ({} keys, snapshot took {} us)", snap.keys(), pause.as_micros());
     let st = server.persist.clone();
     let spawned = std::thread::Builder::new().name("bgsave".into()).spawn(move || {
         let started = Instant::now();
-        let r = write_file(&st, &snap, &conf.path, Some(&st.abort_bgsave));
+        let r = write_file(&st, &snap, &conf.path, Some(epoch));
+        let _guard = lock(&st.file_lock);
+        if st.bgsave_epoch.load(Relaxed) != epoch {
+            return;
+        }
         st.last_bgsave_secs.store(started.elapsed().as_secs() as i64, Relaxed);
         match r {
             Ok(()) => {
@@ -307,8 +321,25 @@ pub fn debug_reload(ctx: &mut Ctx, args: Args) -> CmdResult {
         }
         Err(e) => {
             log::warn!("{e}");
-            Err(CmdError::err("Error trying to load the RDB dump, check server logs."))
+            Err(CmdError::err("Error trying to load the RDB dump"))
         }
+    }
+}
+
+/// FLUSHALL's persistence side, as Redis 7.0: cancel a running background save and, when save
+/// points are configured, save the (now empty) dataset at once. Call with the store locked,
+/// after emptying it and before counting FLUSHALL's own change.
+// Wired into FLUSHALL (src/commands/server.rs) at merge.
+#[allow(dead_code)]
+pub fn flushall_save(server: &Server, ks: &Keyspace) {
+    kill_bgsave(server);
+    if read(&server.config).save_params().is_empty() {
+        return;
+    }
+    let conf = save_conf(server);
+    let (snap, dirty) = take_snapshot(ks, &conf);
+    if let Err(e) = save_snapshot(server, &snap, dirty, &conf) {
+        log::warn!("{e}");
     }
 }
 
@@ -387,14 +418,13 @@ pub fn shutdown_save(server: &Server, force: Option<bool>) -> Result<(), String>
         None => !read(&server.config).save_params().is_empty(),
     };
     // A background save still running would otherwise rename an older snapshot over this one.
-    server.persist.abort_bgsave.store(true, Relaxed);
+    kill_bgsave(server);
     if !wanted {
         return Ok(());
     }
     log::info!("Saving the final RDB snapshot before exiting.");
     let r = save_now(server);
     if let Err(e) = &r {
-        server.persist.abort_bgsave.store(false, Relaxed);
         log::warn!("Error trying to save the DB, can't exit. ({e})");
     }
     r
@@ -473,8 +503,7 @@ pub fn install_signal_handlers() {
     }
 }
 
-/// Called by the cron every tick: act on a pending signal, start a scheduled BGSAVE or one a
-/// save point asks for.
+/// Called by the cron every tick: act on a pending signal, start the BGSAVE a save point asks for.
 pub fn cron(server: &Arc<Server>) {
     let sig = SIGNAL.swap(0, Relaxed);
     if sig != 0 {
@@ -489,23 +518,17 @@ pub fn cron(server: &Arc<Server>) {
     if st.bgsave_in_progress.load(Relaxed) {
         return;
     }
-    let now = now_ms() / 1000;
-    let mut due = st.bgsave_scheduled.load(Relaxed);
-    if !due {
-        let params = read(&server.config).save_params();
-        if params.is_empty() {
-            return;
-        }
-        let changes = server.store().dirty.saturating_sub(st.saved_dirty.load(Relaxed));
-        let since = now - st.lastsave.load(Relaxed);
-        let may_retry = st.last_bgsave_ok.load(Relaxed) || now - st.last_bgsave_try.load(Relaxed) > BGSAVE_RETRY_DELAY;
-        if let Some((secs, n)) = params.iter().find(|&&(secs, n)| changes >= n as u64 && since > secs && may_retry) {
-            log::info!("{n} changes in {secs} seconds. Saving...");
-            due = true;
-        }
+    let params = read(&server.config).save_params();
+    if params.is_empty() {
+        return;
     }
-    if due {
-        let ks = server.store();
+    let now = now_ms() / 1000;
+    let ks = server.store();
+    let changes = ks.dirty.saturating_sub(st.saved_dirty.load(Relaxed));
+    let since = now - st.lastsave.load(Relaxed);
+    let may_retry = st.last_bgsave_ok.load(Relaxed) || now - st.last_bgsave_try.load(Relaxed) > BGSAVE_RETRY_DELAY;
+    if let Some((secs, n)) = params.iter().find(|&&(secs, n)| changes >= n as u64 && since > secs && may_retry) {
+        log::info!("{n} changes in {secs} seconds. Saving...");
         let _ = start_bgsave(server, &ks);
     }
 }
