@@ -327,8 +327,9 @@ pub fn debug_reload(ctx: &mut Ctx, args: Args) -> CmdResult {
 }
 
 /// FLUSHALL's persistence side, as Redis 7.0: cancel a running background save and, when save
-/// points are configured, save the (now empty) dataset at once. Call with the store locked,
-/// after emptying it and before counting FLUSHALL's own change.
+/// points are configured, save the (now empty) dataset at once, which leaves
+/// rdb_changes_since_last_save at 0. Call with the store locked, after emptying it and counting
+/// the change (`ctx.dirty`), so that without save points the change stays counted.
 // Wired into FLUSHALL (src/commands/server.rs) at merge.
 #[allow(dead_code)]
 pub fn flushall_save(server: &Server, ks: &Keyspace) {
