@@ -103,29 +103,6 @@ fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
     buf.push(v as u8);
 }
 
-/// The last snapshot buffer, kept (up to `POOL_MAX` bytes) so the next snapshot writes into
-/// memory that is already mapped: first-touch page faults were most of the copy's cost.
-static POOL: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
-const POOL_MAX: usize = 256 << 20;
-
-fn pooled_buffer(want: usize) -> Vec<u8> {
-    let mut buf = std::mem::take(&mut *crate::server::lock(&POOL));
-    buf.clear();
-    buf.reserve(want);
-    buf
-}
-
-impl Drop for Snapshot {
-    fn drop(&mut self) {
-        if self.buf.capacity() <= POOL_MAX {
-            let mut pool = crate::server::lock(&POOL);
-            if pool.capacity() < self.buf.capacity() {
-                *pool = std::mem::take(&mut self.buf);
-            }
-        }
-    }
-}
-
 /// Entries are gathered in batches before being copied: the gathering loop is tight enough for
 /// the CPU to overlap the cache misses of many entries, which the copying loop alone does not.
 const SNAP_BATCH: usize = 256;
@@ -134,7 +111,7 @@ const SNAP_BATCH: usize = 256;
 /// records their expiry and a master loading it drops them, as Redis does.
 pub fn snapshot(ks: &Keyspace) -> Snapshot {
     let used_mem: usize = ks.dbs.iter().map(|d| d.table.mem_usage()).sum();
-    let mut buf = pooled_buffer(used_mem);
+    let mut buf = Vec::with_capacity(used_mem);
     let mut dbs = Vec::new();
     for (index, db) in ks.dbs.iter().enumerate() {
         if db.table.is_empty() {
@@ -495,27 +472,40 @@ impl<R: Read> RdbReader<'_, R> {
         }
     }
 
-    /// `n` bytes, read in bounded chunks so a corrupt `n` fails at end of file rather than
-    /// allocating it up front.
-    fn bytes(&mut self, n: u64, what: &str) -> Result<Vec<u8>, RdbError> {
+    /// `n` bytes into `v` (replacing its content), read in bounded chunks so a corrupt `n`
+    /// fails at end of file rather than allocating it up front.
+    fn bytes_into(&mut self, n: u64, v: &mut Vec<u8>, what: &str) -> Result<(), RdbError> {
         let n = usize::try_from(n).map_err(|_| self.err(format!("Impossible length {n} for {what}")))?;
-        let mut v = Vec::with_capacity(n.min(READ_CHUNK));
+        v.clear();
         while v.len() < n {
             let take = (n - v.len()).min(READ_CHUNK);
             let at = v.len();
             v.resize(at + take, 0);
             self.fill(&mut v[at..], what)?;
         }
+        Ok(())
+    }
+
+    fn bytes(&mut self, n: u64, what: &str) -> Result<Vec<u8>, RdbError> {
+        let mut v = Vec::new();
+        self.bytes_into(n, &mut v, what)?;
         Ok(v)
     }
 
-    /// A string in any encoding: plain, INT8/16/32, or LZF.
     fn string(&mut self, what: &str) -> Result<Vec<u8>, RdbError> {
-        match self.len_or_enc(what)? {
-            Ok(n) => self.bytes(n, what),
-            Err(RDB_ENC_INT8) => Ok(int_bytes(i64::from(self.u8(what)? as i8))),
-            Err(RDB_ENC_INT16) => Ok(int_bytes(i64::from(i16::from_le_bytes(self.array(what)?)))),
-            Err(RDB_ENC_INT32) => Ok(int_bytes(i64::from(i32::from_le_bytes(self.array(what)?)))),
+        let mut v = Vec::new();
+        self.string_into(&mut v, what)?;
+        Ok(v)
+    }
+
+    /// A string in any encoding (plain, INT8/16/32, LZF) into `out`, whose allocation is reused
+    /// from one key to the next.
+    fn string_into(&mut self, out: &mut Vec<u8>, what: &str) -> Result<(), RdbError> {
+        let int = match self.len_or_enc(what)? {
+            Ok(n) => return self.bytes_into(n, out, what),
+            Err(RDB_ENC_INT8) => i64::from(self.u8(what)? as i8),
+            Err(RDB_ENC_INT16) => i64::from(i16::from_le_bytes(self.array(what)?)),
+            Err(RDB_ENC_INT32) => i64::from(i32::from_le_bytes(self.array(what)?)),
             Err(RDB_ENC_LZF) => {
                 let clen = self.len(what)?;
                 let len = self.len(what)?;
@@ -524,17 +514,17 @@ impl<R: Read> RdbReader<'_, R> {
                     return Err(self.err(format!("Impossible LZF lengths ({clen} compressed, {len} plain) in {what}")));
                 }
                 let data = self.bytes(clen, what)?;
-                lzf::decompress(&data, len as usize)
-                    .map_err(|m| RdbError { offset: at, msg: format!("Invalid LZF data in {what}: {m}") })
+                *out = lzf::decompress(&data, len as usize)
+                    .map_err(|m| RdbError { offset: at, msg: format!("Invalid LZF data in {what}: {m}") })?;
+                return Ok(());
             }
-            Err(enc) => Err(self.err(format!("Unknown string encoding {enc} in {what}"))),
-        }
+            Err(enc) => return Err(self.err(format!("Unknown string encoding {enc} in {what}"))),
+        };
+        let mut tmp = [0u8; 20];
+        out.clear();
+        out.extend_from_slice(crate::resp::fmt_i64(int, &mut tmp));
+        Ok(())
     }
-}
-
-fn int_bytes(v: i64) -> Vec<u8> {
-    let mut tmp = [0u8; 20];
-    crate::resp::fmt_i64(v, &mut tmp).to_vec()
 }
 
 /// Redis's names for the RDB value types, for error messages.
@@ -581,16 +571,21 @@ fn module_name(id: u64) -> String {
     String::from_utf8_lossy(&name).into_owned()
 }
 
-/// A loaded value, ready to store.
-enum Loaded {
-    Str(Vec<u8>),
+/// A loaded value, ready to store (strings borrow the loader's reusable buffer).
+enum Loaded<'a> {
+    Str(&'a [u8]),
 }
 
 /// Read one value of RDB type `t`. Each type is one function; those this server cannot hold yet
 /// are a clear error naming the type.
-fn load_value<R: Read>(r: &mut RdbReader<R>, t: u8, type_offset: u64) -> Result<Loaded, RdbError> {
+fn load_value<'a, R: Read>(
+    r: &mut RdbReader<R>,
+    t: u8,
+    type_offset: u64,
+    scratch: &'a mut Vec<u8>,
+) -> Result<Loaded<'a>, RdbError> {
     match t {
-        RDB_TYPE_STRING => load_string(r),
+        RDB_TYPE_STRING => load_string(r, scratch),
         RDB_TYPE_MODULE_PRE_GA | RDB_TYPE_MODULE_2 => {
             let id = r.len("module type id")?;
             Err(RdbError {
@@ -611,8 +606,9 @@ fn load_value<R: Read>(r: &mut RdbReader<R>, t: u8, type_offset: u64) -> Result<
     }
 }
 
-fn load_string<R: Read>(r: &mut RdbReader<R>) -> Result<Loaded, RdbError> {
-    Ok(Loaded::Str(r.string("a string value")?))
+fn load_string<'a, R: Read>(r: &mut RdbReader<R>, scratch: &'a mut Vec<u8>) -> Result<Loaded<'a>, RdbError> {
+    r.string_into(scratch, "a string value")?;
+    Ok(Loaded::Str(scratch))
 }
 
 /// What a load found besides the keys.
@@ -655,6 +651,7 @@ pub fn load_with_stats<R: Read>(
     let mut db = 0usize;
     let mut expire: Option<i64> = None;
     let mut warned_functions = false;
+    let (mut key, mut scratch) = (Vec::new(), Vec::new());
     loop {
         let op_offset = r.offset;
         let op = r.u8("an opcode")?;
@@ -732,8 +729,8 @@ pub fn load_with_stats<R: Read>(
                 }
             }
             t => {
-                let key = r.string("a key")?;
-                let val = load_value(&mut r, t, op_offset)?;
+                r.string_into(&mut key, "a key")?;
+                let val = load_value(&mut r, t, op_offset, &mut scratch)?;
                 let at = expire.take();
                 if !keep_expired && at.is_some_and(|at| at < now_ms) {
                     stats.expired += 1;
@@ -741,7 +738,7 @@ pub fn load_with_stats<R: Read>(
                 }
                 let exp = at.map_or(Expire::Clear, Expire::At);
                 let existed = match val {
-                    Loaded::Str(s) => ks.dbs[db].table.set(&key, crate::database::str_value(&s), exp),
+                    Loaded::Str(s) => ks.dbs[db].table.set(&key, crate::database::str_value(s), exp),
                 };
                 if existed {
                     return Err(RdbError {
