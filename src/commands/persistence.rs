@@ -504,16 +504,32 @@ pub fn install_signal_handlers() {
     }
 }
 
+/// SIGTERM/SIGINT as Redis handles them, honouring `shutdown-on-sigterm`/`shutdown-on-sigint`
+/// (`save`, `nosave`, `force`): save if wanted, then exit 0; a failed save keeps the server
+/// running unless `force` is set.
+fn on_shutdown_signal(server: &Server, sigint: bool) {
+    let (name, param) = if sigint { ("SIGINT", "shutdown-on-sigint") } else { ("SIGTERM", "shutdown-on-sigterm") };
+    log::warn!("Received {name} scheduling shutdown...");
+    let mode = read(&server.config).param(param).unwrap_or_default();
+    let has = |w: &str| mode.split_whitespace().any(|m| m.eq_ignore_ascii_case(w));
+    let force = if has("nosave") {
+        Some(false)
+    } else if has("save") {
+        Some(true)
+    } else {
+        None
+    };
+    if shutdown_save(server, force).is_ok() || has("force") {
+        log::warn!("redis-rust is now ready to exit, bye bye...");
+        std::process::exit(0);
+    }
+}
+
 /// Called by the cron every tick: act on a pending signal, start the BGSAVE a save point asks for.
 pub fn cron(server: &Arc<Server>) {
     let sig = SIGNAL.swap(0, Relaxed);
     if sig != 0 {
-        let name = if sig == i64::from(SIGINT) { "SIGINT" } else { "SIGTERM" };
-        log::warn!("Received {name} scheduling shutdown...");
-        if shutdown_save(server, None).is_ok() {
-            log::warn!("redis-rust is now ready to exit, bye bye...");
-            std::process::exit(0);
-        }
+        on_shutdown_signal(server, sig == i64::from(SIGINT));
     }
     let st = &server.persist;
     if st.bgsave_in_progress.load(Relaxed) {
