@@ -156,9 +156,11 @@ fn take_snapshot(ks: &Keyspace, conf: &SaveConf) -> (rdb::Snapshot, u64) {
     (rdb::snapshot(ks).with_options(conf.compress, conf.checksum), ks.dirty)
 }
 
-/// Record a successful save of the data as of `dirty_at`.
+/// Record a successful save of the data as of `dirty_at` (any successful save clears a failed
+/// background save's error status, as in Redis).
 fn saved(state: &PersistState, dirty_at: u64) {
     state.saved_dirty.store(dirty_at, Relaxed);
+    state.last_bgsave_ok.store(true, Relaxed);
     state.lastsave.store(now_ms() / 1000, Relaxed);
     state.saves.fetch_add(1, Relaxed);
 }
@@ -209,7 +211,6 @@ fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
         match r {
             Ok(()) => {
                 saved(&st, dirty);
-                st.last_bgsave_ok.store(true, Relaxed);
                 log::info!("Background saving terminated with success");
             }
             Err(e) => {
@@ -431,6 +432,28 @@ pub fn shutdown_save(server: &Server, force: Option<bool>) -> Result<(), String>
     r
 }
 
+/// Redis's MISCONF refusal: with `stop-writes-on-bgsave-error yes` and save points configured,
+/// write commands (and PING) are refused while the last background save failed. For the
+/// dispatcher, which calls it for write commands and PING from ordinary clients.
+// Wired into dispatch (src/command.rs) at merge.
+#[allow(dead_code)]
+pub fn misconf_error(server: &Server) -> Option<CmdError> {
+    if server.persist.last_bgsave_ok.load(Relaxed) {
+        return None;
+    }
+    let c = read(&server.config);
+    if c.param_bool("stop-writes-on-bgsave-error") == Some(false) || c.save_params().is_empty() {
+        return None;
+    }
+    Some(CmdError::Msg(
+        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. \
+         Commands that may modify the data set are disabled, because this instance is configured to report errors \
+         during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs \
+         for details about the RDB error."
+            .into(),
+    ))
+}
+
 /// INFO's persistence section, in Redis's order.
 // Wired into INFO (src/commands/server.rs) at merge.
 #[allow(dead_code)]
@@ -547,5 +570,52 @@ pub fn cron(server: &Arc<Server>) {
     if let Some((secs, n)) = params.iter().find(|&&(secs, n)| changes >= n as u64 && since > secs && may_retry) {
         log::info!("{n} changes in {secs} seconds. Saving...");
         let _ = start_bgsave(server, &ks);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(args: &[&str]) -> Server {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Server::new(Config::load(&args).expect("config"), 0)
+    }
+
+    #[test]
+    fn misconf_only_after_a_failed_bgsave_with_save_points() {
+        let s = server(&[]);
+        assert!(misconf_error(&s).is_none());
+        s.persist.last_bgsave_ok.store(false, Relaxed);
+        let e = misconf_error(&s).expect("refused").to_string();
+        assert!(e.starts_with("MISCONF Redis is configured to save RDB snapshots"), "{e}");
+        assert!(e.ends_with("Please check the Redis logs for details about the RDB error."), "{e}");
+        let no_save = server(&["--save", ""]);
+        no_save.persist.last_bgsave_ok.store(false, Relaxed);
+        assert!(misconf_error(&no_save).is_none());
+        let off = server(&["--stop-writes-on-bgsave-error", "no"]);
+        off.persist.last_bgsave_ok.store(false, Relaxed);
+        assert!(misconf_error(&off).is_none());
+        saved(&off.persist, 0);
+        assert!(off.persist.last_bgsave_ok.load(Relaxed));
+    }
+
+    #[test]
+    fn info_fields_in_redis_order() {
+        let s = server(&["--save", ""]);
+        s.store().dirty = 7;
+        let f = info_persistence_fields(&s);
+        let names: Vec<&str> = f.iter().map(|(k, _)| *k).collect();
+        assert_eq!(names[0], "loading");
+        let get = |k: &str| f.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).expect(k);
+        assert_eq!(get("rdb_changes_since_last_save"), "7");
+        assert_eq!(get("rdb_bgsave_in_progress"), "0");
+        assert_eq!(get("rdb_last_bgsave_status"), "ok");
+        assert_eq!(get("rdb_last_bgsave_time_sec"), "-1");
+        assert_eq!(get("rdb_current_bgsave_time_sec"), "-1");
+        saved(&s.persist, 5);
+        let f = info_persistence_fields(&s);
+        assert!(f.contains(&("rdb_changes_since_last_save", "2".to_string())));
+        assert!(f.contains(&("rdb_saves", "1".to_string())));
     }
 }
