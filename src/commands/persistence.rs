@@ -56,8 +56,11 @@ pub struct PersistState {
     /// Bumped to cancel the running background save (Redis's killRDBChild): a save finishing
     /// under an older epoch neither renames its file nor touches the state.
     pub bgsave_epoch: AtomicU64,
-    /// Held around renames into the dump file.
+    /// Held around renames into the dump file and changes of the background save state.
     file_lock: Mutex<()>,
+    /// Held from snapshot to rename by every save, so saves reach the file in the order their
+    /// snapshots were taken. Lock order: store, then this, then `file_lock`.
+    save_lock: Mutex<()>,
 }
 
 impl Default for PersistState {
@@ -76,6 +79,7 @@ impl Default for PersistState {
             load_keys_expired: AtomicU64::new(0),
             bgsave_epoch: AtomicU64::new(0),
             file_lock: Mutex::new(()),
+            save_lock: Mutex::new(()),
         }
     }
 }
@@ -168,7 +172,10 @@ fn saved(state: &PersistState, dirty_at: u64) {
 /// Save synchronously with the store lock held only for the snapshot.
 fn save_now(server: &Server) -> Result<(), String> {
     let conf = save_conf(server);
-    let (snap, dirty) = take_snapshot(&server.store(), &conf);
+    let store = server.store();
+    let _order = lock(&server.persist.save_lock);
+    let (snap, dirty) = take_snapshot(&store, &conf);
+    drop(store);
     save_snapshot(server, &snap, dirty, &conf)
 }
 
@@ -202,7 +209,10 @@ fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
     let st = server.persist.clone();
     let spawned = std::thread::Builder::new().name("bgsave".into()).spawn(move || {
         let started = Instant::now();
-        let r = write_file(&st, &snap, &conf.path, Some(epoch));
+        let r = {
+            let _order = lock(&st.save_lock);
+            write_file(&st, &snap, &conf.path, Some(epoch))
+        };
         let _guard = lock(&st.file_lock);
         if st.bgsave_epoch.load(Relaxed) != epoch {
             return;
@@ -235,7 +245,9 @@ fn save(ctx: &mut Ctx, _args: Args) -> CmdResult {
         return Err(CmdError::err("Background save already in progress"));
     }
     let conf = save_conf(ctx.server);
-    let (snap, dirty) = take_snapshot(ctx.store.ks(), &conf);
+    let ks = ctx.store.ks();
+    let _order = lock(&ctx.server.persist.save_lock);
+    let (snap, dirty) = take_snapshot(ks, &conf);
     ctx.store.release();
     match save_snapshot(ctx.server, &snap, dirty, &conf) {
         Ok(()) => {
@@ -288,6 +300,7 @@ pub fn debug_reload(ctx: &mut Ctx, args: Args) -> CmdResult {
     let conf = save_conf(ctx.server);
     let server = ctx.server;
     let ks = ctx.store.ks();
+    let _order = lock(&server.persist.save_lock);
     if save {
         let (snap, dirty) = take_snapshot(ks, &conf);
         if let Err(e) = save_snapshot(server, &snap, dirty, &conf) {
@@ -339,6 +352,7 @@ pub fn flushall_save(server: &Server, ks: &Keyspace) {
         return;
     }
     let conf = save_conf(server);
+    let _order = lock(&server.persist.save_lock);
     let (snap, dirty) = take_snapshot(ks, &conf);
     if let Err(e) = save_snapshot(server, &snap, dirty, &conf) {
         log::warn!("{e}");
