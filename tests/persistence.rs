@@ -306,6 +306,24 @@ fn a_failed_shutdown_save_keeps_the_server_running() {
 }
 
 #[test]
+fn sigterm_during_bgsave_saves_the_latest_data() {
+    let dir = temp_dir("term-bg");
+    {
+        let mut s = Server::start_in(&dir, &["--rdbcompression", "no"]);
+        let mut c = s.client();
+        make_slow_to_save(&mut c);
+        assert_eq!(c.cmd(&["BGSAVE"]), Resp::Simple("Background saving started".into()));
+        assert_eq!(c.cmd(&["SET", "after-bgsave", "1"]), Resp::ok());
+        signal(s.pid(), "-TERM");
+        assert_eq!(s.wait_exit(Duration::from_secs(30)), Some(0), "log:\n{}", s.log_text());
+        assert!(s.log_text().contains("Background saving cancelled"), "{}", s.log_text());
+    }
+    // The cancelled background save did not rename its older snapshot over the final one.
+    let s = Server::start_in(&dir, &["--save", ""]);
+    assert_eq!(s.client().cmd(&["GET", "after-bgsave"]), Resp::bulk("1"));
+}
+
+#[test]
 fn kill_9_during_bgsave_under_write_load_keeps_the_previous_file() {
     let dir = temp_dir("crash");
     let mut s = Server::start_in(&dir, &["--save", "", "--rdbcompression", "no"]);
