@@ -379,6 +379,14 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
         reply_error(server, out, &CmdError::NoAuth);
         return;
     }
+    if (cmd.spec.has(flags::WRITE) || cmd.spec.name == "ping")
+        && !client.modes.master_link
+        && let Some(e) = crate::commands::persistence::misconf_error(server)
+    {
+        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
+        reply_error(server, out, &e);
+        return;
+    }
     if cmd.spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
         server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
         reply_error(server, out, &CmdError::Msg("READONLY You can't write against a read only replica.".into()));

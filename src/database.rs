@@ -197,7 +197,8 @@ impl Db {
 pub struct Keyspace {
     pub dbs: Vec<Db>,
     pub rng: Rng,
-    /// Writes since the last save (rdb_changes_since_last_save).
+    /// Writes since start-up, never reset: changes since the last save are this minus
+    /// `PersistState::saved_dirty` (a background save cannot take the lock to reset it).
     pub dirty: u64,
 }
 

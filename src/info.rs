@@ -174,13 +174,13 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
     };
     let now_us = crate::server::now_us();
     let uptime = server.uptime_secs();
-    let (databases_stats, dirty, expired) = {
+    let (databases_stats, expired) = {
         let ks = server.store();
         let per_db: Vec<(usize, usize, usize)> =
             ks.dbs.iter().enumerate().map(|(i, d)| (i, d.len(), d.table.volatile_len())).collect();
         let hits: u64 = ks.dbs.iter().map(|d| d.hits).sum();
         let misses: u64 = ks.dbs.iter().map(|d| d.misses).sum();
-        ((per_db, hits, misses), ks.dirty, ks.expired_total())
+        ((per_db, hits, misses), ks.expired_total())
     };
     let (per_db, hits, misses) = databases_stats;
     let (maxclients, hz, port) =
@@ -298,42 +298,7 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
 
     if sel.wants(&["persistence"]) {
         section(&mut out, "Persistence");
-        for (k, v) in [
-            ("loading", "0"),
-            ("async_loading", "0"),
-            ("current_cow_peak", "0"),
-            ("current_cow_size", "0"),
-            ("current_cow_size_age", "0"),
-            ("current_fork_perc", "0.00"),
-            ("current_save_keys_processed", "0"),
-            ("current_save_keys_total", "0"),
-        ] {
-            w!(out, k, v);
-        }
-        w!(out, "rdb_changes_since_last_save", dirty);
-        w!(out, "rdb_bgsave_in_progress", 0);
-        w!(out, "rdb_last_save_time", server.lastsave.load(Relaxed));
-        for (k, v) in [
-            ("rdb_last_bgsave_status", "ok"),
-            ("rdb_last_bgsave_time_sec", "-1"),
-            ("rdb_current_bgsave_time_sec", "-1"),
-            ("rdb_saves", "0"),
-            ("rdb_last_cow_size", "0"),
-            ("rdb_last_load_keys_expired", "0"),
-            ("rdb_last_load_keys_loaded", "0"),
-            ("aof_enabled", "0"),
-            ("aof_rewrite_in_progress", "0"),
-            ("aof_rewrite_scheduled", "0"),
-            ("aof_last_rewrite_time_sec", "-1"),
-            ("aof_current_rewrite_time_sec", "-1"),
-            ("aof_last_bgrewrite_status", "ok"),
-            ("aof_rewrites", "0"),
-            ("aof_rewrites_consecutive_failures", "0"),
-            ("aof_last_write_status", "ok"),
-            ("aof_last_cow_size", "0"),
-            ("module_fork_in_progress", "0"),
-            ("module_fork_last_cow_size", "0"),
-        ] {
+        for (k, v) in crate::commands::persistence::info_persistence_fields(server) {
             w!(out, k, v);
         }
     }

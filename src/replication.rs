@@ -673,7 +673,6 @@ pub fn role(ctx: &mut Ctx) -> CmdResult {
 }
 
 /// The body of INFO's `# Replication` section, with Redis's field names.
-#[allow(dead_code)] // INFO (commands/server.rs) calls it through server::info_replication.
 pub fn info(server: &Server) -> String {
     let read_only = read(&server.config).param_bool("replica-read-only") != Some(false);
     let st = lock(&server.repl.state);
@@ -729,7 +728,6 @@ pub fn info(server: &Server) -> String {
 }
 
 /// Aux fields for an RDB saved by this server, so a restarted replica can continue.
-#[allow(dead_code)] // For SAVE/BGSAVE/SHUTDOWN in the rdb branch.
 pub fn rdb_aux(server: &Server) -> Vec<(&'static str, String)> {
     let st = lock(&server.repl.state);
     let db = if st.is_master() { st.stream_db.unwrap_or(0) } else { st.link_db };
@@ -737,7 +735,6 @@ pub fn rdb_aux(server: &Server) -> Vec<(&'static str, String)> {
 }
 
 /// After loading an RDB at start-up as a replica: offer its replid and offset to the master.
-#[allow(dead_code)] // For the start-up load in the rdb branch (call before `init`).
 pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
     let text = |k: &str| aux.get(k).map(|v| String::from_utf8_lossy(v).into_owned());
     if let (Some(id), Some(off)) = (text("repl-id"), text("repl-offset").and_then(|s| s.parse::<u64>().ok())) {

@@ -140,10 +140,10 @@ pub struct Server {
     pub stat_peak_memory: AtomicUsize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
-    /// Unix time of the last successful save (LASTSAVE); the start time until one happens.
-    pub lastsave: AtomicI64,
     /// Replication role, ids, offsets, backlog and replicas.
     pub repl: crate::replication::Repl,
+    /// Save/load state (shared with the background save thread).
+    pub persist: Arc<crate::commands::persistence::PersistState>,
 }
 
 impl Server {
@@ -173,8 +173,8 @@ impl Server {
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
             databases: dbs.max(1),
-            lastsave: AtomicI64::new(now_ms() / 1000),
             repl: crate::replication::Repl::new(&config),
+            persist: Arc::default(),
             config: RwLock::new(config),
         };
         s.refresh_hot_config();

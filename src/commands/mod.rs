@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod docs;
 pub mod keys;
+pub mod persistence;
 pub mod replication;
 pub mod server;
 pub mod strings;
@@ -12,7 +13,7 @@ use crate::error::CmdError;
 
 /// Every family's rows; the table is built from this list once.
 pub const FAMILIES: &[&[CommandSpec]] =
-    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, replication::SPECS];
+    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
 
 /// An integer argument as Redis parses it (`string2ll`).
 pub fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {

@@ -14,7 +14,6 @@ pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall),
     CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb),
     CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time),
-    CommandSpec::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", lastsave),
     CommandSpec::new(
         "shutdown",
         -1,
@@ -115,13 +114,14 @@ fn flushdb(ctx: &mut Ctx, args: Args) -> CmdResult {
 }
 
 /// FLUSHALL [ASYNC|SYNC]: counts the removed keys as changes, as Redis does. With save points
-/// configured Redis also saves here (wired by the persistence work).
+/// configured Redis 7.0 also cancels a background save and saves the empty dataset at once.
 fn flushall(ctx: &mut Ctx, args: Args) -> CmdResult {
     flush_option(args)?;
     let ks = ctx.store.ks();
     let n: u64 = ks.dbs.iter().map(|d| d.len() as u64).sum();
     ks.flush_all();
     ctx.dirty(n);
+    crate::commands::persistence::flushall_save(ctx.server, ctx.store.ks());
     ctx.out.ok();
     Ok(())
 }
@@ -132,12 +132,6 @@ fn time(ctx: &mut Ctx, _args: Args) -> CmdResult {
     ctx.out.array(2);
     ctx.out.bulk_int(us / 1_000_000);
     ctx.out.bulk_int(us % 1_000_000);
-    Ok(())
-}
-
-/// LASTSAVE: the Unix time of the last successful save (start-up time until one happens).
-fn lastsave(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    ctx.out.int(ctx.server.lastsave.load(Relaxed));
     Ok(())
 }
 
@@ -167,9 +161,15 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
         // Shutdown is immediate here, so there is never one in progress to abort.
         return Err(CmdError::err("No shutdown in progress."));
     }
-    let save = save || (!nosave && save_points_configured(ctx.server));
+    let force_save = if save {
+        Some(true)
+    } else if nosave {
+        Some(false)
+    } else {
+        None
+    };
     ctx.store.release();
-    match shutdown_now(ctx.server, save) {
+    match shutdown_now(ctx.server, force_save) {
         Err(e) if !force => {
             log::warn!("{e}");
             Err(CmdError::err("Errors trying to SHUTDOWN. Check logs."))
@@ -180,20 +180,12 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
 }
 
-/// Whether `save` has save points, which make a plain SHUTDOWN save first.
-fn save_points_configured(server: &Server) -> bool {
-    let c = read(&server.config);
-    c.get(&[b"save"]).iter().any(|(_, v)| !v.trim().is_empty())
-}
-
-/// Stop the server: save first when `save` (the persistence work fills that in), then exit
-/// with status 0. Returns only when saving failed, with the reason.
-pub fn shutdown_now(server: &Server, save: bool) -> Result<(), String> {
+/// Stop the server: save first when asked (`Some(true)`), or by default when save points are
+/// configured (`None`), then exit with status 0. Returns only when saving failed.
+pub fn shutdown_now(server: &Server, save: Option<bool>) -> Result<(), String> {
     log::warn!("User requested shutdown...");
     server.shutdown.store(true, Relaxed);
-    if save {
-        log::info!("Saving the final snapshot (no persistence yet: nothing to save).");
-    }
+    crate::commands::persistence::shutdown_save(server, save)?;
     exit_now();
 }
 
@@ -263,6 +255,8 @@ fn debug(ctx: &mut Ctx, args: Args) -> CmdResult {
                 "    Print this help.",
             ],
         );
+    } else if is(sub, "reload") {
+        return crate::commands::persistence::debug_reload(ctx, args);
     } else if is(sub, "log") && n == 3 {
         log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
         ctx.out.ok();
