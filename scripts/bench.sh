@@ -395,7 +395,7 @@ for round in $(seq 1 "$CONN_ROUNDS"); do
         emit val "10k conns answered PONG/rejected/failed" $who "$(get ok)/$(get rejected)/$(($(get failed) + $(get timed_out)))"
         emit val "server fds per client" $who "$(get fds_per_conn)"
         if [ "$(get ok)" != $NCONN ]; then
-            emit note "$who: only $(get ok) of $NCONN connections answered PONG in round $round (rejected $(get rejected), failed $(get failed), timed out $(get timed_out))"
+            emit note "$who: only $(get ok) of $NCONN connections answered PONG (rejected $(get rejected), failed $(get failed), timed out $(get timed_out) in round $round)"
         fi
         if [ $who = candidate ] && grep -q "Too many open files" "$OUT/candidate-$port.log"; then
             emit note "candidate: accept failed with 'Too many open files' ($(grep -c "Too many open files" "$OUT/candidate-$port.log") times, open-file limit $(ulimit -n), $(get fds_per_conn) fds per client)"

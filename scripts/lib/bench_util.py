@@ -222,7 +222,7 @@ def report(path):
                 skips[p[1]] = p[2]
             elif p[0] == "fail":
                 fails.setdefault(p[1], []).append(p[2])
-            elif p[0] == "note":
+            elif p[0] == "note" and p[1] not in notes:
                 notes.append(p[1])
     print("# ratio > 1 means the candidate is better: throughput ratio = candidate/redis,")
     print("# latency, memory and time ratio = redis/candidate. Values are medians over rounds.")
@@ -236,8 +236,9 @@ def report(path):
             continue
         v = vals.get(name, {})
         if kind == "info":
-            print("%s: redis=%s candidate=%s" % (
-                name, ",".join(v.get("redis", ["-"])), ",".join(v.get("candidate", ["-"]))))
+            def uniq(xs):
+                return ",".join(sorted(set(xs))) if xs else "-"
+            print("%s: redis=%s candidate=%s" % (name, uniq(v.get("redis")), uniq(v.get("candidate"))))
             continue
         r = [float(x) for x in v.get("redis", [])]
         c = [float(x) for x in v.get("candidate", [])]
@@ -252,6 +253,10 @@ def report(path):
         line = "%s (%s): redis=%s candidate=%s ratio=%s" % (
             name, units[name], fmt(rm, kind), fmt(cm, kind),
             "%.2f" % ratio if ratio is not None else "-")
+        if len(r) > 1 or len(c) > 1:
+            line += "  range: redis=%s..%s candidate=%s..%s" % (
+                fmt(min(r), kind) if r else "-", fmt(max(r), kind) if r else "-",
+                fmt(min(c), kind) if c else "-", fmt(max(c), kind) if c else "-")
         if name in fails:
             line += "  FAILED: " + "; ".join(sorted(set(fails[name])))
         print(line)
