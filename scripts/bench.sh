@@ -99,7 +99,11 @@ fi
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ $BUILD = 1 ]; then
     log "cargo build --release"
-    (cd "$ROOT" && cargo build --release -q) || { echo "bench: build failed" >&2; exit 1; }
+    if ! (cd "$ROOT" && cargo build --release) >"$OUT/build.log" 2>&1; then
+        tail -30 "$OUT/build.log" >&2
+        echo "bench: build failed (log: $OUT/build.log)" >&2
+        exit 1
+    fi
 fi
 [ -x "$BIN" ] || { echo "bench: candidate binary $BIN not found" >&2; exit 1; }
 
