@@ -44,7 +44,7 @@ pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
         qbuf: Default::default(),
         omem: Default::default(),
         flags: std::sync::Mutex::new("N".into()),
-        stream: stream.try_clone().ok(),
+        sock: std::sync::Mutex::new(Some(sys::raw_fd(stream))),
     });
     lock(&server.clients).insert(id, info.clone());
     info
@@ -66,15 +66,18 @@ pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
         modes: Default::default(),
         repl_handoff: None,
     };
-    if let Err(e) = run(&server, &mut client, stream) {
+    if let Err(e) = run(&server, &mut client, &stream) {
         log::debug!("client {id} closed: {e}");
     }
     crate::replication::client_gone(&server, id);
     lock(&server.clients).remove(&id);
+    client.info.detach_socket();
+    drop(stream);
 }
 
-fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io::Result<()> {
-    let mut writer = stream.try_clone()?;
+fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io::Result<()> {
+    // Reader and writer share the one descriptor: `&TcpStream` is both Read and Write.
+    let writer = stream;
     let mut reader = BufReader::with_capacity(READ_BUF, stream);
     let mut parser = Parser::new();
     let mut pending: Vec<u8> = Vec::new();
@@ -113,7 +116,7 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
         if let Some(h) = client.repl_handoff.take() {
             // The +FULLRESYNC/+CONTINUE line goes out before the sender thread takes over
             // the socket; whatever the replica sends from now on gets no reply.
-            flush(server, client.id, &mut writer, &mut out)?;
+            flush(server, client.id, writer, &mut out)?;
             crate::replication::start_sender(h, writer.try_clone()?);
             client.modes.reply_off = true;
         }
@@ -122,13 +125,13 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
         // Commands left in `pending` are always partial: every complete one was executed.
         let drained = reader.buffer().is_empty();
         if matches!(next, Next::Close) || client.close_after_reply {
-            flush(server, client.id, &mut writer, &mut out)?;
+            flush(server, client.id, writer, &mut out)?;
             return Ok(());
         }
         if drained || out.buf.len() >= OUT_HIGH_WATER {
-            flush(server, client.id, &mut writer, &mut out)?;
+            flush(server, client.id, writer, &mut out)?;
             if pending.is_empty() {
-                spin_for_input(server, &writer);
+                spin_for_input(server, writer);
             }
         }
     }
@@ -137,7 +140,7 @@ fn run(server: &Server, client: &mut ClientState, stream: TcpStream) -> std::io:
 /// Read the rest of a command that did not fit in the reader's buffer straight into
 /// `pending`, in chunks no larger than what has arrived, so a declared 512 MB bulk costs
 /// memory only as its bytes come in.
-fn read_more(reader: &mut BufReader<TcpStream>, pending: &mut Vec<u8>, parser: &Parser) -> std::io::Result<usize> {
+fn read_more(reader: &mut BufReader<&TcpStream>, pending: &mut Vec<u8>, parser: &Parser) -> std::io::Result<usize> {
     let want = match parser.pending_bulk() {
         Some(n) if n > READ_BUF => (n + 2).min(1 << 20),
         _ => READ_BUF,
@@ -216,7 +219,7 @@ fn execute_buffer(
     (pos, Next::Continue)
 }
 
-fn flush(server: &Server, client_id: u64, writer: &mut TcpStream, out: &mut Reply) -> std::io::Result<()> {
+fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Reply) -> std::io::Result<()> {
     if out.buf.is_empty() {
         return Ok(());
     }

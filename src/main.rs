@@ -32,6 +32,7 @@ fn main() {
     for name in &config.unimplemented {
         log::warn!("config directive '{name}' is accepted but not implemented by this server");
     }
+    let config = fit_maxclients(config);
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
     if let Err(msg) = commands::persistence::load_at_startup(&server) {
         log::error!("{msg}");
@@ -73,6 +74,26 @@ fn main() {
     for h in handles {
         let _ = h.join();
     }
+}
+
+/// Descriptors Redis keeps in reserve beyond one per client (listeners, RDB files, logs).
+const RESERVED_FDS: u64 = 32;
+
+/// Raise the open-files limit for `maxclients`, or lower `maxclients` to what the limit allows,
+/// as Redis does at start-up: accepting a client the process cannot serve helps no one.
+fn fit_maxclients(mut config: config::Config) -> config::Config {
+    let wanted = config.maxclients as u64 + RESERVED_FDS;
+    let limit = sys::raise_open_files_limit(wanted);
+    if limit < wanted {
+        let fitted = limit.saturating_sub(RESERVED_FDS).max(1);
+        log::warn!(
+            "You requested maxclients of {} requiring at least {wanted} max file descriptors. \
+             Server can't set maximum open files to {wanted} because of OS error; maxclients is now {fitted}.",
+            config.maxclients
+        );
+        config.maxclients = fitted as u32;
+    }
+    config
 }
 
 fn init_logging(level: &str) {

@@ -1114,6 +1114,7 @@ fn stream(server: &Server, epoch: u64, link: &mut Link<'_>, w: &mut TcpStream) -
     };
     let r = apply_loop(server, epoch, link, w, &mut client);
     lock(&server.clients).remove(&id);
+    client.info.detach_socket();
     r
 }
 

@@ -4,7 +4,6 @@
 use crate::config::Config;
 use crate::database::Keyspace;
 use std::collections::BTreeMap;
-use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -104,16 +103,23 @@ pub struct ClientInfo {
     pub qbuf: AtomicUsize,
     pub omem: AtomicUsize,
     pub flags: Mutex<String>,
-    /// A handle on the socket so CLIENT KILL can wake the blocked thread.
-    pub stream: Option<TcpStream>,
+    /// The socket's descriptor while it is open, so CLIENT KILL can shut it down and wake the
+    /// blocked thread. Not a second descriptor (one per client is what `maxclients` counts);
+    /// the owner clears it under this lock before closing, so a reused number is never hit.
+    pub sock: Mutex<Option<i32>>,
 }
 
 impl ClientInfo {
     pub fn kill(&self) {
         self.killed.store(true, Relaxed);
-        if let Some(s) = &self.stream {
-            let _ = s.shutdown(Shutdown::Both);
+        if let Some(fd) = *lock(&self.sock) {
+            crate::sys::shutdown(fd);
         }
+    }
+
+    /// Called by the socket's owner just before it closes the socket.
+    pub fn detach_socket(&self) {
+        *lock(&self.sock) = None;
     }
 }
 

@@ -8,6 +8,47 @@ unsafe extern "C" {
     fn recv(fd: i32, buf: *mut u8, len: usize, flags: i32) -> isize;
     fn sched_yield() -> i32;
     fn listen(fd: i32, backlog: i32) -> i32;
+    fn getrlimit(resource: i32, rlim: *mut RLimit) -> i32;
+    fn setrlimit(resource: i32, rlim: *const RLimit) -> i32;
+    #[link_name = "shutdown"]
+    fn c_shutdown(fd: i32, how: i32) -> i32;
+}
+
+const SHUT_RDWR: i32 = 2;
+const RLIMIT_NOFILE: i32 = 7;
+
+#[repr(C)]
+struct RLimit {
+    cur: u64,
+    max: u64,
+}
+
+/// Make room for `wanted` descriptors, raising the soft limit up to the hard one as Redis does;
+/// returns how many the process may open.
+pub fn raise_open_files_limit(wanted: u64) -> u64 {
+    let mut r = RLimit { cur: 0, max: 0 };
+    // SAFETY: `r` is a valid, writable rlimit struct.
+    if unsafe { getrlimit(RLIMIT_NOFILE, &mut r) } != 0 {
+        return wanted;
+    }
+    if r.cur >= wanted {
+        return r.cur;
+    }
+    let target = RLimit { cur: wanted.min(r.max), max: r.max };
+    // SAFETY: `target` is a valid rlimit struct that is only read.
+    if unsafe { setrlimit(RLIMIT_NOFILE, &target) } == 0 {
+        return target.cur;
+    }
+    r.cur
+}
+
+/// Shut a socket down by descriptor (CLIENT KILL): the owning thread's blocked read returns.
+pub fn shutdown(fd: i32) {
+    // SAFETY: shutdown() on a descriptor has no memory effects; the caller guarantees the
+    // descriptor is still the client's socket (see `ClientInfo::sock`).
+    unsafe {
+        c_shutdown(fd, SHUT_RDWR);
+    }
 }
 
 const MSG_PEEK: i32 = 0x2;
