@@ -218,6 +218,9 @@ pub struct ClientState {
     pub modes: ClientModes,
     /// Set by PSYNC/SYNC: the connection turns into a replica link after this batch.
     pub repl_handoff: Option<Box<crate::replication::Handoff>>,
+    /// The last command this client ran: pipelines mostly repeat one command, and comparing
+    /// its name is cheaper than hashing it.
+    pub last: Option<&'static Command>,
 }
 
 /// Per-connection switches set by CLIENT subcommands. The connection loop discards a
@@ -358,8 +361,16 @@ pub fn resolve<'t>(t: &'t CommandTable, args: Args<'_>) -> Result<&'t Command, C
 /// Execute one command and write its reply. Returns the command for statistics.
 pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, store: &mut Store<'_>, args: Args<'_>) {
     let t = table();
-    let cmd = match resolve(t, args) {
-        Ok(c) => c,
+    let cached = client.last.filter(|c| {
+        c.spec.subcommands.is_empty()
+            && c.spec.name.as_bytes().eq_ignore_ascii_case(args.get(0))
+            && c.spec.arity_ok(args.len())
+    });
+    let cmd = match cached.map_or_else(|| resolve(t, args), Ok) {
+        Ok(c) => {
+            client.last = Some(c);
+            c
+        }
         Err(e) => {
             // Redis counts the rejection on the subcommand, and not at all for an unknown one.
             let rejected = match t.lookup(args.get(0)) {

@@ -65,6 +65,7 @@ pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
         info,
         modes: Default::default(),
         repl_handoff: None,
+        last: None,
     };
     if let Err(e) = run(&server, &mut client, &stream) {
         log::debug!("client {id} closed: {e}");

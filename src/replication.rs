@@ -230,6 +230,7 @@ impl ReplState {
         if self.backlog.is_none() {
             self.backlog = Some(Backlog { buf: VecDeque::new() });
             feeding.store(true, Relaxed);
+            crate::database::LOG_EXPIRED.store(true, Relaxed);
         }
     }
 
@@ -336,6 +337,10 @@ pub fn refuses_writes(server: &Server) -> bool {
 /// Called by `dispatch` after every command, with the store lock still held if the command
 /// took it: feed the expired keys' DELs and the command (or its rewrite) to the stream.
 pub fn propagate(server: &Server, client: &mut ClientState, store: &mut Store<'_>, prop: Propagate, args: Args<'_>) {
+    if !server.repl.feeding.load(Relaxed) {
+        // No backlog, no replica: nothing is logged or fed (see `database::LOG_EXPIRED`).
+        return;
+    }
     let Some(ks) = store.locked() else { return };
     let feeding = server.repl.feeding.load(Relaxed) && !server.repl.replica.load(Relaxed);
     let expired = take_expired(ks, feeding);
@@ -378,6 +383,9 @@ fn take_expired(ks: &mut Keyspace, keep: bool) -> Vec<(usize, Vec<u8>)> {
 
 /// The active expiry cycle's deletions reach replicas as DELs (called under the store lock).
 pub fn propagate_expired(server: &Server, ks: &mut Keyspace) {
+    if !server.repl.feeding.load(Relaxed) {
+        return;
+    }
     let feeding = server.repl.feeding.load(Relaxed) && !server.repl.replica.load(Relaxed);
     let expired = take_expired(ks, feeding);
     if expired.is_empty() {
@@ -1111,6 +1119,7 @@ fn stream(server: &Server, epoch: u64, link: &mut Link<'_>, w: &mut TcpStream) -
         info,
         modes: ClientModes { master_link: true, ..Default::default() },
         repl_handoff: None,
+        last: None,
     };
     let r = apply_loop(server, epoch, link, w, &mut client);
     lock(&server.clients).remove(&id);

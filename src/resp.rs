@@ -102,6 +102,10 @@ impl Parser {
             if buf[0] != b'*' {
                 return self.parse_inline(buf);
             }
+            if let Some(done) = self.parse_whole(buf) {
+                return done;
+            }
+            self.spans.clear();
             let Some(cr) = memchr(b'\r', &buf[1..]).map(|i| i + 1) else {
                 return self.too_long(buf.len(), "Protocol error: too big mbulk count string");
             };
@@ -124,6 +128,35 @@ impl Parser {
             self.state = State::Multi { remaining: count as usize, bulk: None };
         }
         self.parse_multibulk(buf)
+    }
+
+    /// The common case in one pass: a whole, well-formed multibulk with plain decimal lengths
+    /// already in the buffer. Anything else (incomplete, malformed, limits to enforce) returns
+    /// None and goes through the general, resumable path.
+    fn parse_whole(&mut self, buf: &[u8]) -> Option<Parsed> {
+        if self.unauthenticated {
+            return None;
+        }
+        let (count, mut pos) = read_len_line(buf, 1)?;
+        if count == 0 || count > i32::MAX as usize {
+            return None;
+        }
+        for _ in 0..count {
+            if *buf.get(pos)? != b'$' {
+                return None;
+            }
+            let (len, start) = read_len_line(buf, pos + 1)?;
+            if len > self.max_bulk {
+                return None;
+            }
+            let end = start.checked_add(len)?;
+            if end.checked_add(2)? > buf.len() {
+                return None;
+            }
+            self.spans.push((start, end));
+            pos = end + 2;
+        }
+        Some(Parsed::Command { consumed: pos, inline: false })
     }
 
     fn too_long(&mut self, unparsed: usize, msg: &str) -> Parsed {
@@ -196,6 +229,30 @@ impl Parser {
         self.reset();
         if self.spans.is_empty() { Parsed::Empty { consumed } } else { Parsed::Command { consumed, inline: true } }
     }
+}
+
+/// A canonical non-negative decimal (no sign, no leading zero) followed by CRLF, starting at
+/// `pos`: returns the number and the position after the CRLF.
+fn read_len_line(buf: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let mut i = pos;
+    let mut n: usize = 0;
+    match *buf.get(i)? {
+        b'0' => i += 1,
+        b'1'..=b'9' => {
+            while let Some(&c) = buf.get(i) {
+                if !c.is_ascii_digit() {
+                    break;
+                }
+                if i - pos >= 18 {
+                    return None;
+                }
+                n = n * 10 + (c - b'0') as usize;
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    if buf.get(i) == Some(&b'\r') && buf.get(i + 1) == Some(&b'\n') { Some((n, i + 2)) } else { None }
 }
 
 fn proto_err(msg: &str) -> Parsed {
