@@ -776,7 +776,7 @@ fn kill_replica_under_load(backlog: &str) -> Server {
                     1 => vec![b"INCR", b"counter"],
                     2 => vec![b"APPEND", k.as_bytes(), b"x"],
                     3 => vec![b"DEL", k.as_bytes()],
-                    _ => vec![b"SELECT", if i % 2 == 0 { b"2" } else { b"0" }],
+                    _ => vec![b"SELECT", if i.is_multiple_of(2) { b"2" } else { b"0" }],
                 };
                 batch.extend_from_slice(&Client::encode(&cmd));
                 i += 1;
