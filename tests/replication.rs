@@ -349,12 +349,13 @@ fn full_resync_when_backlog_is_too_short() {
     assert!(wait_until(T, || link_up(&mut rc)));
     mc.cmd(&["SET", "a", "1"]);
     assert!(caught_up(&mut mc, &mut rc));
-    // Freeze the replica so it misses more than the backlog holds.
+    // Freeze the replica and drop its link, then write more than the backlog holds (written
+    // before the kill, the bytes could already sit in the replica's socket buffer).
     let pid = r.pid().to_string();
     std::process::Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    assert_eq!(mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]), Resp::Int(1));
     let big = "x".repeat(40_000);
     mc.cmd(&["SET", "big", &big]);
-    mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]);
     std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
     assert!(wait_until(T, || m.log_text().matches("starting a full resync").count() == 2));
     assert!(m.log_text().contains("Partial resynchronization not accepted"));
@@ -830,7 +831,8 @@ fn replica_killed_under_load_converges() {
 #[test]
 fn master_restart_keeps_its_history_for_partial_resync() {
     let dir = temp_dir("master");
-    let mut m = Server::start_in(&dir, &[]);
+    // No PING may move the offset between reading it and the save.
+    let mut m = Server::start_in(&dir, &["--repl-ping-replica-period", "3600"]);
     let r = replica_of(m.port);
     let (mut mc, mut rc) = (m.client(), r.client());
     fill(&mut mc, 100);
