@@ -320,9 +320,10 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
         w!(out, "instantaneous_input_repl_kbps", "0.00");
         w!(out, "instantaneous_output_repl_kbps", "0.00");
         w!(out, "rejected_connections", g(&s.rejected_connections));
-        w!(out, "sync_full", 0);
-        w!(out, "sync_partial_ok", 0);
-        w!(out, "sync_partial_err", 0);
+        let (full, partial_ok, partial_err) = crate::replication::sync_stats(server);
+        w!(out, "sync_full", full);
+        w!(out, "sync_partial_ok", partial_ok);
+        w!(out, "sync_partial_err", partial_err);
         w!(out, "expired_keys", expired);
         w!(out, "expired_stale_perc", format!("{:.2}", g(&s.expired_stale_perc) as f64 / 100.0));
         w!(out, "expired_time_cap_reached_count", 0);

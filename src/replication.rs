@@ -22,7 +22,7 @@ use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 const NO_REPLID: &str = "0000000000000000000000000000000000000000";
@@ -32,6 +32,8 @@ const LINK_POLL: Duration = Duration::from_millis(100);
 /// Replication state shared by every thread.
 pub struct Repl {
     pub state: Mutex<ReplState>,
+    /// Signalled when a replica acknowledges an offset (WAIT sleeps on it with `state`).
+    acked: Condvar,
     /// A backlog exists, so writes are fed to the stream (read without the lock).
     feeding: AtomicBool,
     /// This server replicates a master.
@@ -65,7 +67,10 @@ pub struct MasterLink {
     pub port: u16,
     pub status: LinkStatus,
     pub last_io: Instant,
-    pub down_since: Instant,
+    /// When the link was last lost (None: never connected, Redis's "down since ever").
+    pub down_since: Option<Instant>,
+    /// A snapshot transfer in progress: (declared size or -1 for diskless, bytes read, last read).
+    pub transfer: Option<(i64, u64, Instant)>,
 }
 
 /// What a replica told us with REPLCONF before its PSYNC.
@@ -142,6 +147,7 @@ impl Repl {
                 sync_partial_ok: 0,
                 sync_partial_err: 0,
             }),
+            acked: Condvar::new(),
             feeding: AtomicBool::new(false),
             replica: AtomicBool::new(false),
         }
@@ -449,6 +455,7 @@ pub fn replconf(ctx: &mut Ctx, args: Args) -> CmdResult {
                 if let Some(r) = st.replicas.iter_mut().find(|r| r.client_id == id) {
                     r.ack = r.ack.max(off);
                     r.ack_time = Instant::now();
+                    ctx.server.repl.acked.notify_all();
                 }
             }
             return Ok(());
@@ -629,22 +636,33 @@ pub fn wait(ctx: &mut Ctx, args: Args) -> CmdResult {
     ctx.store.release();
     let woff = ctx.client.modes.woff;
     let deadline = (timeout > 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
-    {
-        let mut st = lock(&ctx.server.repl.state);
-        let n = st.count_acks(woff);
-        if n as i64 >= want {
-            ctx.out.int(n as i64);
-            return Ok(());
-        }
-        let mut buf = Vec::new();
-        st.encode_cmd(&mut buf, None, [&b"REPLCONF"[..], b"GETACK", b"*"].into_iter());
-        st.feed(&buf);
+    let repl = &ctx.server.repl;
+    let mut st = lock(&repl.state);
+    let n = st.count_acks(woff);
+    if n as i64 >= want {
+        ctx.out.int(n as i64);
+        return Ok(());
     }
+    let mut buf = Vec::new();
+    st.encode_cmd(&mut buf, None, [&b"REPLCONF"[..], b"GETACK", b"*"].into_iter());
+    st.feed(&buf);
     loop {
-        std::thread::sleep(Duration::from_millis(1));
-        let n = lock(&ctx.server.repl.state).count_acks(woff);
+        // Woken by every ACK; the bounded sleep notices a killed client or a dropped replica.
+        let now = Instant::now();
+        let mut nap = Duration::from_millis(100);
+        if let Some(d) = deadline {
+            nap = nap.min(d.saturating_duration_since(now));
+        }
+        if !nap.is_zero() {
+            st = match repl.acked.wait_timeout(st, nap) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        let n = st.count_acks(woff);
         let expired = deadline.is_some_and(|d| Instant::now() >= d);
         if n as i64 >= want || expired || ctx.client.info.killed.load(Relaxed) {
+            drop(st);
             ctx.out.int(n as i64);
             return Ok(());
         }
@@ -698,10 +716,21 @@ pub fn info(server: &Server) -> String {
                 if up { m.last_io.elapsed().as_secs() as i64 } else { -1 }
             ));
             l.push(format!("master_sync_in_progress:{}", (m.status == LinkStatus::Sync) as u8));
-            l.push(format!("slave_read_repl_offset:{}", st.offset));
-            l.push(format!("slave_repl_offset:{}", st.offset));
+            // Redis shows 1 until the replica has a (possibly cached) master history.
+            let off = if st.cached_master { st.offset } else { 1 };
+            l.push(format!("slave_read_repl_offset:{off}"));
+            l.push(format!("slave_repl_offset:{off}"));
+            if let (LinkStatus::Sync, Some((total, got, last))) = (m.status, m.transfer) {
+                let perc = if total > 0 { got as f64 * 100.0 / total as f64 } else { 0.0 };
+                l.push(format!("master_sync_total_bytes:{total}"));
+                l.push(format!("master_sync_read_bytes:{got}"));
+                l.push(format!("master_sync_left_bytes:{}", total - got as i64));
+                l.push(format!("master_sync_perc:{perc:.2}"));
+                l.push(format!("master_sync_last_io_seconds_ago:{}", last.elapsed().as_secs()));
+            }
             if !up {
-                l.push(format!("master_link_down_since_seconds:{}", m.down_since.elapsed().as_secs()));
+                let since = m.down_since.map_or(-1, |d| d.elapsed().as_secs() as i64);
+                l.push(format!("master_link_down_since_seconds:{since}"));
             }
             l.push("slave_priority:100".into());
             l.push(format!("slave_read_only:{}", read_only as u8));
@@ -735,22 +764,44 @@ pub fn info(server: &Server) -> String {
     l.join("\r\n")
 }
 
+/// INFO stats: (sync_full, sync_partial_ok, sync_partial_err).
+pub fn sync_stats(server: &Server) -> (u64, u64, u64) {
+    let st = lock(&server.repl.state);
+    (st.sync_full, st.sync_partial_ok, st.sync_partial_err)
+}
+
 /// Aux fields for an RDB saved by this server, so a restarted replica can continue.
 pub fn rdb_aux(server: &Server) -> Vec<(&'static str, String)> {
     let st = lock(&server.repl.state);
+    // Like Redis: a master outside any replication chain, or a replica with no history, saves none.
+    if (st.is_master() && st.backlog.is_none()) || (!st.is_master() && !st.cached_master) {
+        return Vec::new();
+    }
     let db = if st.is_master() { st.stream_db.unwrap_or(0) } else { st.link_db };
     vec![("repl-stream-db", db.to_string()), ("repl-id", st.replid.clone()), ("repl-offset", st.offset.to_string())]
 }
 
-/// After loading an RDB at start-up as a replica: offer its replid and offset to the master.
+/// After loading an RDB at start-up, as Redis 7.0 does: a replica offers the saved replid and
+/// offset to its master; a master keeps them as its secondary history, so its former replicas
+/// can continue with a partial resync.
 pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
     let text = |k: &str| aux.get(k).map(|v| String::from_utf8_lossy(v).into_owned());
-    if let (Some(id), Some(off)) = (text("repl-id"), text("repl-offset").and_then(|s| s.parse::<u64>().ok())) {
-        let mut st = lock(&server.repl.state);
+    let id = text("repl-id").filter(|id| id.len() == 40);
+    let off = text("repl-offset").and_then(|s| s.parse::<u64>().ok());
+    let db = text("repl-stream-db").and_then(|s| s.parse::<usize>().ok());
+    let (Some(id), Some(off), Some(db)) = (id, off, db) else { return };
+    let replica = read(&server.config).replicaof.is_some();
+    let mut st = lock(&server.repl.state);
+    if replica {
         st.replid = id;
         st.offset = off;
-        st.link_db = text("repl-stream-db").and_then(|s| s.parse().ok()).unwrap_or(0);
+        st.link_db = db.min(server.databases().saturating_sub(1));
         st.cached_master = true;
+    } else {
+        st.replid2 = id;
+        st.second_offset = off as i64 + 1;
+        st.offset += off;
+        st.ensure_backlog(&server.repl.feeding);
     }
 }
 
@@ -798,7 +849,8 @@ fn switch_master(server: &Server, target: Option<(String, u16)>, cache_self: boo
                 port,
                 status: LinkStatus::Connect,
                 last_io: Instant::now(),
-                down_since: Instant::now(),
+                down_since: None,
+                transfer: None,
             });
             server.repl.replica.store(true, Relaxed);
             ks.set_replica_mode(true);
@@ -821,7 +873,10 @@ fn set_status(server: &Server, epoch: u64, status: LinkStatus) {
     }
     if let Some(m) = &mut st.master {
         if m.status == LinkStatus::Connected && status != LinkStatus::Connected {
-            m.down_since = Instant::now();
+            m.down_since = Some(Instant::now());
+        }
+        if status != LinkStatus::Sync {
+            m.transfer = None;
         }
         m.status = status;
         m.last_io = Instant::now();
@@ -956,11 +1011,22 @@ impl Link<'_> {
         }
     }
 
+    /// Count snapshot bytes received, for INFO's master_sync_* fields.
+    fn progress(&self, total: i64, got: usize) {
+        let mut st = lock(&self.server.repl.state);
+        if st.epoch == self.epoch
+            && let Some(m) = &mut st.master
+        {
+            m.transfer = Some((total, got as u64, Instant::now()));
+        }
+    }
+
     /// Take exactly `n` bytes, reading them as they arrive.
     fn take(&mut self, n: usize) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();
         while out.len() < n {
             if self.pending().is_empty() {
+                self.progress(n as i64, out.len());
                 self.fill()?;
                 continue;
             }
@@ -976,6 +1042,7 @@ impl Link<'_> {
         let mut out: Vec<u8> = Vec::new();
         loop {
             if self.pending().is_empty() {
+                self.progress(-1, out.len());
                 self.fill()?;
                 continue;
             }
@@ -1074,7 +1141,7 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
     };
     log::info!("MASTER <-> REPLICA sync: received {} bytes of snapshot", payload.len());
     let mut ks = Keyspace::new(server.databases());
-    ks.set_replica_mode(true);
+    // Keys whose TTL has passed are kept (the master's DELs remove them) and not counted as expired.
     let aux = crate::rdb::load_into(&mut ks, &mut &payload[..], now_ms(), true)
         .map_err(|e| io_err(format!("failed to load the snapshot from the master: {e}")))?;
     let db = aux
@@ -1082,12 +1149,21 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
         .and_then(|v| std::str::from_utf8(v).ok())
         .and_then(|s| s.parse::<usize>().ok())
         .unwrap_or(0);
+    if !current(server, epoch) {
+        return Err(io_err("master changed"));
+    }
+    persist_snapshot(server, &payload);
+    drop(payload);
     let mut store = server.store();
     let mut st = lock(&server.repl.state);
     if st.epoch != epoch {
         return Err(io_err("master changed"));
     }
-    *store = ks;
+    // Swap the tables only: the keyspace's counters (dirty, statistics) and its replica mode stay.
+    for (old, new) in store.dbs.iter_mut().zip(ks.dbs.iter_mut()) {
+        std::mem::swap(&mut old.table, &mut new.table);
+        old.expired_log.clear();
+    }
     st.replid = id.to_string();
     st.replid2 = NO_REPLID.into();
     st.second_offset = -1;
@@ -1098,7 +1174,39 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
     st.cached_master = true;
     // Our replicas hold the old dataset: they must resync from the new one.
     st.drop_all_replicas("full resync with our master");
+    drop(st);
+    drop(store);
+    // The old dataset is freed without holding any lock.
+    drop(ks);
     Ok(())
+}
+
+/// Like Redis (repl-diskless-load disabled), the snapshot received from the master becomes
+/// the dump file, so a replica restarted even after a crash offers the master the replication
+/// position saved in it. A failure is logged; the in-memory sync goes on.
+fn persist_snapshot(server: &Server, payload: &[u8]) {
+    let path = crate::commands::persistence::rdb_path(&read(&server.config));
+    // A background save still running would rename an older dataset over this one.
+    crate::commands::persistence::kill_bgsave(server);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp = dir.join(format!("temp-{}-repl.rdb", std::process::id()));
+    let r = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(payload)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = r {
+        let _ = std::fs::remove_file(&tmp);
+        log::warn!("Failed to store the snapshot from the master as {}: {e}", path.display());
+    }
 }
 
 fn ack(w: &mut TcpStream, offset: u64) -> std::io::Result<()> {

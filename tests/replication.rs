@@ -1,8 +1,7 @@
-//! Replication: full and partial resync, the exact stream and its rewrites, ACK offsets,
-//! WAIT, read-only replicas, chains, and interop with real Redis in both directions.
-//!
-//! The RDB module is still a stub that transfers an empty dataset, so data is written after
-//! the initial sync and reaches replicas through the stream.
+//! Replication: full and partial resync (data written before the replica connects travels in
+//! the snapshot), the exact stream and its rewrites, ACK offsets, WAIT, read-only replicas,
+//! restarts and crashes of replicas and masters, chains, and interop with real Redis in both
+//! directions.
 
 mod common;
 use common::*;
@@ -350,12 +349,13 @@ fn full_resync_when_backlog_is_too_short() {
     assert!(wait_until(T, || link_up(&mut rc)));
     mc.cmd(&["SET", "a", "1"]);
     assert!(caught_up(&mut mc, &mut rc));
-    // Freeze the replica so it misses more than the backlog holds.
+    // Freeze the replica and drop its link, then write more than the backlog holds (written
+    // before the kill, the bytes could already sit in the replica's socket buffer).
     let pid = r.pid().to_string();
     std::process::Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    assert_eq!(mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]), Resp::Int(1));
     let big = "x".repeat(40_000);
     mc.cmd(&["SET", "big", &big]);
-    mc.cmd(&["CLIENT", "KILL", "TYPE", "replica"]);
     std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
     assert!(wait_until(T, || m.log_text().matches("starting a full resync").count() == 2));
     assert!(m.log_text().contains("Partial resynchronization not accepted"));
@@ -490,7 +490,6 @@ fn interop_this_replica_of_real_redis_master() {
     let r = replica_of(real.port);
     let (mut mc, mut rc) = (real.client(), r.client());
     assert!(wait_until(T, || link_up(&mut rc)));
-    // Written after the sync: the stub RDB loader accepts only an empty dataset.
     mc.cmd(&["SET", "a", "1"]);
     mc.cmd(&["SET", "t", "v", "EX", "100"]);
     mc.cmd(&["SELECT", "3"]);
@@ -523,10 +522,13 @@ fn stuck_replica_is_dropped_past_its_output_buffer_limit() {
     assert!(wait_until(T, || c.cmd(&["ROLE"]).array()[2].array().len() == 2));
     let big = "x".repeat(1 << 20);
     let mut dropped = false;
+    // The fake replica announced port 1234. (The healthy one may be dropped too when it falls
+    // behind on a loaded machine: it then resyncs.)
+    let stuck_listed = |c: &mut Client| c.cmd(&["INFO", "replication"]).text().contains("port=1234,");
     for i in 0..64 {
         // The master never blocks on the stuck replica.
         assert_eq!(c.cmd(&["SET", &format!("k{i}"), &big]), Resp::ok());
-        if c.cmd(&["ROLE"]).array()[2].array().len() == 1 {
+        if !stuck_listed(&mut c) {
             dropped = true;
             break;
         }
@@ -535,8 +537,367 @@ fn stuck_replica_is_dropped_past_its_output_buffer_limit() {
     assert!(m.log_text().contains("output buffer limit reached"));
     // The healthy replica keeps up.
     let mut mc = m.client();
-    assert!(caught_up(&mut mc, &mut rc));
+    assert!(wait_until(Duration::from_secs(30), || link_up(&mut rc) && offset(&mut rc) == offset(&mut mc)));
     assert_eq!(rc.cmd(&["STRLEN", "k0"]), Resp::Int(1 << 20));
+}
+
+/// One field of INFO (any section).
+fn info_field(c: &mut Client, name: &str) -> String {
+    let text = c.cmd(&["INFO", "everything"]).text();
+    let prefix = format!("{name}:");
+    text.lines().find_map(|l| l.strip_prefix(&prefix)).map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The data `fill` writes: (db, key, value, ttl in seconds or 0).
+const DATA: &[(&str, &str, &str, i64)] = &[
+    ("0", "plain", "hello", 0),
+    ("0", "num", "12345", 0),
+    ("0", "ttl", "soon", 1000),
+    ("3", "plain", "three", 0),
+    ("3", "float", "2.5", 0),
+    ("3", "ttl", "later", 5000),
+    ("9", "neg", "-7", 200),
+    ("9", "empty", "", 0),
+];
+
+/// Write DATA plus `n` numbered keys in database 1 (some with a TTL), ending in database 9.
+fn fill(c: &mut Client, n: usize) {
+    for (db, k, v, ttl) in DATA {
+        c.cmd(&["SELECT", db]);
+        if *ttl > 0 {
+            assert_eq!(c.cmd(&["SET", k, v, "EX", &ttl.to_string()]), Resp::ok());
+        } else {
+            assert_eq!(c.cmd(&["SET", k, v]), Resp::ok());
+        }
+    }
+    c.cmd(&["SELECT", "1"]);
+    let big = "v".repeat(300);
+    let mut batch = Vec::new();
+    for i in 0..n {
+        let k = format!("key:{i}");
+        let cmd: Vec<&[u8]> = if i % 3 == 0 {
+            vec![b"SET", k.as_bytes(), big.as_bytes(), b"PX", b"900000"]
+        } else {
+            vec![b"SET", k.as_bytes(), k.as_bytes()]
+        };
+        batch.extend_from_slice(&Client::encode(&cmd));
+    }
+    c.send_raw(&batch);
+    for _ in 0..n {
+        assert_eq!(c.read(), Resp::ok());
+    }
+    c.cmd(&["SELECT", "9"]);
+}
+
+/// Both servers hold the same data in databases 0..10: sizes, values and TTLs (within 2 s).
+fn same_data(m: &mut Client, r: &mut Client, n: usize) {
+    for db in 0..10 {
+        let db = db.to_string();
+        m.cmd(&["SELECT", &db]);
+        r.cmd(&["SELECT", &db]);
+        assert_eq!(r.cmd(&["DBSIZE"]), m.cmd(&["DBSIZE"]), "DBSIZE of db {db}");
+    }
+    for (db, k, v, ttl) in DATA {
+        r.cmd(&["SELECT", db]);
+        assert_eq!(r.cmd(&["GET", k]), Resp::bulk(v), "{db}/{k}");
+        let got = r.cmd(&["TTL", k]).int();
+        if *ttl > 0 {
+            assert!((ttl - 2..=*ttl).contains(&got), "TTL of {db}/{k}: {got}");
+        } else {
+            assert_eq!(got, -1, "{db}/{k}");
+        }
+    }
+    m.cmd(&["SELECT", "1"]);
+    r.cmd(&["SELECT", "1"]);
+    let keys: Vec<String> = (0..n).map(|i| format!("key:{i}")).collect();
+    let mut args = vec!["MGET"];
+    args.extend(keys.iter().map(|s| s.as_str()));
+    assert_eq!(r.cmd(&args), m.cmd(&args));
+    for k in keys.iter().step_by(3) {
+        let (a, b) = (m.cmd(&["PTTL", k]).int(), r.cmd(&["PTTL", k]).int());
+        assert!(a > 0 && (a - b).abs() < 2000, "PTTL of {k}: {a} vs {b}");
+    }
+}
+
+#[test]
+fn full_sync_transfers_existing_data() {
+    let m = Server::start(&[]);
+    let mut mc = m.client();
+    fill(&mut mc, 2000);
+    let dir = temp_dir("replica");
+    let r = Server::start_in(&dir, &["--replicaof", &format!("127.0.0.1 {}", m.port)]);
+    let mut rc = r.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    same_data(&mut mc, &mut rc, 2000);
+    // Loaded keys with a TTL are not counted as expired on the replica.
+    assert_eq!(info_field(&mut rc, "expired_keys"), "0");
+    assert_eq!(info_field(&mut mc, "sync_full"), "1");
+    // The stream continues in the database the master's client was using (9): a SELECT first.
+    mc.cmd(&["SELECT", "9"]);
+    mc.cmd(&["SET", "after", "sync"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    rc.cmd(&["SELECT", "9"]);
+    assert_eq!(rc.cmd(&["GET", "after"]), Resp::bulk("sync"));
+    // As Redis does, the replica keeps the master's snapshot as its dump file.
+    assert!(dir.join("dump.rdb").exists());
+}
+
+#[test]
+fn replica_info_fields() {
+    // Nothing listens on this port: the link stays down, the replica has no history yet.
+    let dead = free_port();
+    let r = replica_of(dead);
+    let mut rc = r.client();
+    assert_eq!(info_field(&mut rc, "role"), "slave");
+    assert_eq!(info_field(&mut rc, "master_link_status"), "down");
+    assert_eq!(info_field(&mut rc, "master_last_io_seconds_ago"), "-1");
+    assert_eq!(info_field(&mut rc, "master_sync_in_progress"), "0");
+    assert_eq!(info_field(&mut rc, "slave_repl_offset"), "1");
+    assert_eq!(info_field(&mut rc, "master_link_down_since_seconds"), "-1");
+
+    // A fake master that stops in the middle of the snapshot: the transfer is in progress.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let r = replica_of(port);
+    let (s, _) = l.accept().unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut w = s.try_clone().unwrap();
+    let mut x = RawReplica { r: BufReader::new(s), w: w.try_clone().unwrap(), bytes: 0 };
+    for reply in ["+PONG\r\n", "+OK\r\n", "+OK\r\n"] {
+        x.cmd();
+        w.write_all(reply.as_bytes()).unwrap();
+    }
+    assert_eq!(x.cmd()[0], "PSYNC");
+    let id = "c".repeat(40);
+    w.write_all(format!("+FULLRESYNC {id} 77\r\n$100\r\nREDIS0010").as_bytes()).unwrap();
+    let mut rc = r.client();
+    assert!(wait_until(T, || info_field(&mut rc, "master_sync_read_bytes") == "9"));
+    assert_eq!(info_field(&mut rc, "master_sync_in_progress"), "1");
+    assert_eq!(info_field(&mut rc, "master_sync_total_bytes"), "100");
+    assert_eq!(info_field(&mut rc, "master_sync_left_bytes"), "91");
+    assert_eq!(info_field(&mut rc, "master_sync_perc"), "9.00");
+    assert_eq!(info_field(&mut rc, "master_link_status"), "down");
+    drop(w);
+    drop(x);
+
+    // A real link: up, recent I/O, the offset the master reports.
+    let m = Server::start(&[]);
+    let r = replica_of(m.port);
+    let (mut mc, mut rc) = (m.client(), r.client());
+    mc.cmd(&["SET", "a", "1"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(info_field(&mut rc, "master_link_status"), "up");
+    assert_eq!(info_field(&mut rc, "master_sync_in_progress"), "0");
+    let io: i64 = info_field(&mut rc, "master_last_io_seconds_ago").parse().unwrap();
+    assert!((0..=5).contains(&io), "{io}");
+    assert_eq!(info_field(&mut rc, "slave_repl_offset"), info_field(&mut mc, "master_repl_offset"));
+    assert_eq!(info_field(&mut rc, "master_replid"), info_field(&mut mc, "master_replid"));
+    assert!(info_field(&mut rc, "master_link_down_since_seconds").is_empty());
+}
+
+/// Start a replica of `master` in `dir` (so a restart loads the same dump file).
+fn replica_in(dir: &std::path::Path, master: u16) -> Server {
+    Server::start_in(dir, &["--replicaof", &format!("127.0.0.1 {master}"), "--save", "3600 1"])
+}
+
+#[test]
+fn replica_restart_continues_with_partial_resync() {
+    let m = Server::start(&[]);
+    let mut mc = m.client();
+    fill(&mut mc, 500);
+    let dir = temp_dir("replica");
+    let mut r = replica_in(&dir, m.port);
+    let mut rc = r.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    // The stream is in database 5 when the replica goes down, and goes on there without a SELECT.
+    mc.cmd(&["SELECT", "5"]);
+    mc.cmd(&["SET", "before", "shutdown"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    rc.send(&["SHUTDOWN"]);
+    assert_eq!(r.wait_exit(T), Some(0));
+    mc.cmd(&["SET", "while", "down"]);
+    mc.cmd(&["INCR", "n"]);
+
+    let mut r = replica_in(&dir, m.port);
+    let mut rc = r.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    rc.cmd(&["SELECT", "5"]);
+    assert_eq!(rc.cmd(&["GET", "while"]), Resp::bulk("down"));
+    assert_eq!(rc.cmd(&["GET", "n"]), Resp::bulk("1"));
+    same_data(&mut mc, &mut rc, 500);
+    assert_eq!(m.log_text().matches("starting a full resync").count(), 1);
+    assert!(m.log_text().contains("Partial resynchronization request"));
+    assert!(r.log_text().contains("Successful partial resynchronization"));
+    assert_eq!(info_field(&mut mc, "sync_full"), "1");
+    assert_eq!(info_field(&mut mc, "sync_partial_ok"), "1");
+
+    // SIGTERM saves too (save points are configured); the master changes database meanwhile.
+    mc.cmd(&["SELECT", "5"]);
+    mc.cmd(&["SET", "before", "sigterm"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    std::process::Command::new("kill").args(["-TERM", &r.pid().to_string()]).status().unwrap();
+    assert_eq!(r.wait_exit(T), Some(0));
+    mc.cmd(&["SELECT", "7"]);
+    mc.cmd(&["SET", "in", "seven"]);
+    let r = replica_in(&dir, m.port);
+    let mut rc = r.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    rc.cmd(&["SELECT", "7"]);
+    assert_eq!(rc.cmd(&["GET", "in"]), Resp::bulk("seven"));
+    rc.cmd(&["SELECT", "5"]);
+    assert_eq!(rc.cmd(&["GET", "before"]), Resp::bulk("sigterm"));
+    assert_eq!(info_field(&mut mc, "sync_partial_ok"), "2");
+    assert_eq!(info_field(&mut mc, "sync_full"), "1");
+}
+
+/// kill -9 of a replica while a client writes to the master, then a restart in the same
+/// directory: it loads the snapshot of its initial sync (kept as its dump file) and asks to
+/// continue from there; the master accepts if its backlog still covers the gap.
+fn kill_replica_under_load(backlog: &str) -> Server {
+    let m = Server::start(&["--repl-backlog-size", backlog]);
+    let mut mc = m.client();
+    fill(&mut mc, 300);
+    let dir = temp_dir("replica");
+    let mut r = replica_in(&dir, m.port);
+    let mut rc = r.client();
+    assert!(caught_up(&mut mc, &mut rc));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let port = m.port;
+    let stop2 = stop.clone();
+    let writer = std::thread::spawn(move || {
+        let mut c = Client::connect(port);
+        let mut i = 0u64;
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) || i < 20_000 {
+            let mut batch = Vec::new();
+            for _ in 0..100 {
+                let k = format!("w{}", i % 997);
+                let v = i.to_string();
+                let cmd: Vec<&[u8]> = match i % 5 {
+                    0 => vec![b"SET", k.as_bytes(), v.as_bytes()],
+                    1 => vec![b"INCR", b"counter"],
+                    2 => vec![b"APPEND", k.as_bytes(), b"x"],
+                    3 => vec![b"DEL", k.as_bytes()],
+                    _ => vec![b"SELECT", if i.is_multiple_of(2) { b"2" } else { b"0" }],
+                };
+                batch.extend_from_slice(&Client::encode(&cmd));
+                i += 1;
+            }
+            c.send_raw(&batch);
+            for _ in 0..100 {
+                c.read();
+            }
+            if i >= 200_000 {
+                break;
+            }
+        }
+        i
+    });
+    let start = offset(&mut mc);
+    assert!(wait_until(T, || offset(&mut mc) > start + 100_000));
+    // kill -9: no save; the dump file is the snapshot of the initial sync.
+    let _ = r.child.kill();
+    let _ = r.child.wait();
+    let r = replica_in(&dir, m.port);
+    let mut rc = r.client();
+    assert!(wait_until(T, || link_up(&mut rc)));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.join().unwrap();
+    assert!(written >= 20_000);
+    assert!(wait_until(Duration::from_secs(30), || link_up(&mut rc) && offset(&mut rc) == offset(&mut mc)));
+    same_data(&mut mc, &mut rc, 300);
+    let keys: Vec<String> = (0..997).map(|i| format!("w{i}")).chain(["counter".to_string()]).collect();
+    let mut args = vec!["MGET"];
+    args.extend(keys.iter().map(|s| s.as_str()));
+    for db in ["0", "2"] {
+        mc.cmd(&["SELECT", db]);
+        rc.cmd(&["SELECT", db]);
+        assert_eq!(rc.cmd(&args), mc.cmd(&args), "db {db}");
+    }
+    m
+}
+
+#[test]
+fn replica_killed_under_load_converges() {
+    let m = kill_replica_under_load("1mb");
+    // Partial or full depending on how much was written meanwhile; never more than one more.
+    let log = m.log_text();
+    assert!(log.contains("Partial resynchronization request") || log.matches("starting a full resync").count() == 2);
+    // With a backlog smaller than what was written while it was down: a full resync.
+    let m = kill_replica_under_load("16kb");
+    assert_eq!(m.log_text().matches("starting a full resync").count(), 2);
+    assert!(m.log_text().contains("Partial resynchronization not accepted"));
+}
+
+#[test]
+fn master_restart_keeps_its_history_for_partial_resync() {
+    let dir = temp_dir("master");
+    // No PING may move the offset between reading it and the save.
+    let mut m = Server::start_in(&dir, &["--repl-ping-replica-period", "3600"]);
+    let r = replica_of(m.port);
+    let (mut mc, mut rc) = (m.client(), r.client());
+    fill(&mut mc, 100);
+    assert!(caught_up(&mut mc, &mut rc));
+    let old_id = info_field(&mut mc, "master_replid");
+    let old_off: i64 = info_field(&mut mc, "master_repl_offset").parse().unwrap();
+    mc.send(&["SHUTDOWN", "SAVE"]);
+    assert_eq!(m.wait_exit(T), Some(0));
+    let m = Server::start_in(&dir, &[]);
+    let mut mc = m.client();
+    assert_eq!(info_field(&mut mc, "master_replid2"), old_id);
+    assert_eq!(info_field(&mut mc, "second_repl_offset"), (old_off + 1).to_string());
+    assert_eq!(info_field(&mut mc, "master_repl_offset"), old_off.to_string());
+    // The replica follows the master to its new port and continues where it was.
+    assert_eq!(rc.cmd(&["REPLICAOF", "127.0.0.1", &m.port.to_string()]), Resp::ok());
+    mc.cmd(&["SET", "new", "1"]);
+    assert!(caught_up(&mut mc, &mut rc));
+    assert_eq!(rc.cmd(&["GET", "new"]), Resp::bulk("1"));
+    same_data(&mut mc, &mut rc, 100);
+    assert_eq!(info_field(&mut mc, "sync_partial_ok"), "1");
+    assert_eq!(info_field(&mut mc, "sync_full"), "0");
+    assert_eq!(info_field(&mut rc, "master_replid2"), old_id);
+}
+
+#[test]
+fn interop_real_redis_master_with_existing_data() {
+    // Diskless ($EOF: framing, Redis 7.0's default) and disk-based ($<len>) transfers.
+    for diskless in ["yes", "no"] {
+        let Some(real) = RealRedis::start(&["--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0"])
+        else {
+            return;
+        };
+        let mut mc = real.client();
+        fill(&mut mc, 1000);
+        let r = replica_of(real.port);
+        let mut rc = r.client();
+        assert!(caught_up(&mut mc, &mut rc), "diskless {diskless}");
+        same_data(&mut mc, &mut rc, 1000);
+        assert!(r.log_text().contains("Full resync from master"));
+        mc.cmd(&["SELECT", "9"]);
+        mc.cmd(&["SET", "then", "more"]);
+        assert!(caught_up(&mut mc, &mut rc));
+        rc.cmd(&["SELECT", "9"]);
+        assert_eq!(rc.cmd(&["GET", "then"]), Resp::bulk("more"));
+    }
+}
+
+#[test]
+fn interop_real_redis_replica_with_existing_data() {
+    if !have_redis("redis-server") {
+        return;
+    }
+    let m = Server::start(&[]);
+    let mut mc = m.client();
+    fill(&mut mc, 1000);
+    let real = RealRedis::start(&["--replicaof", "127.0.0.1", &m.port.to_string()]).unwrap();
+    let mut rc = real.client();
+    assert!(wait_until(T, || link_up(&mut rc) && offset(&mut rc) == offset(&mut mc)));
+    same_data(&mut mc, &mut rc, 1000);
+    assert_eq!(info_field(&mut rc, "master_replid"), info_field(&mut mc, "master_replid"));
+    mc.cmd(&["SELECT", "9"]);
+    mc.cmd(&["SET", "then", "more"]);
+    assert!(wait_until(T, || offset(&mut rc) == offset(&mut mc)));
+    rc.cmd(&["SELECT", "9"]);
+    assert_eq!(rc.cmd(&["GET", "then"]), Resp::bulk("more"));
 }
 
 fn now_ms() -> i64 {

@@ -409,10 +409,8 @@ pub fn load_at_startup(server: &Server) -> Result<(), String> {
     let result = load_file(&mut fresh, &path, now_ms(), keep_expired, false);
     server.persist.loading.store(false, Relaxed);
     let (aux, stats) = result?;
-    if keep_expired {
-        // A restarted replica offers the replication position saved with its data.
-        crate::replication::restore_from_aux(server, &aux);
-    }
+    // The replication position saved with the data (a replica continues from it).
+    crate::replication::restore_from_aux(server, &aux);
     {
         let mut ks = server.store();
         for (old, new) in ks.dbs.iter_mut().zip(fresh.dbs.iter_mut()) {
