@@ -144,6 +144,9 @@ pub struct Server {
     pub active_expire: AtomicBool,
     pub hz: AtomicU64,
     pub stat_peak_memory: AtomicUsize,
+    /// Client threads spinning for input right now, and the cores they may occupy.
+    pub spinners: AtomicUsize,
+    pub cores: usize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
     /// Replication role, ids, offsets, backlog and replicas.
@@ -178,6 +181,8 @@ impl Server {
             active_expire: AtomicBool::new(true),
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
+            spinners: AtomicUsize::new(0),
+            cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             databases: dbs.max(1),
             repl: crate::replication::Repl::new(&config),
             persist: Arc::default(),
