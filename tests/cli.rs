@@ -147,3 +147,38 @@ fn redis_benchmark_runs_clean() {
     let mut c = s.client();
     assert_eq!(c.cmd(&["PING"]), Resp::Simple("PONG".into()));
 }
+
+#[test]
+fn redis_cli_save_lastsave_role() {
+    if !have_redis("redis-cli") {
+        return;
+    }
+    let s = Server::start(&["--save", ""]);
+    assert_eq!(cli(s.port, &["SET", "k", "v"]), "OK\n");
+    assert_eq!(cli(s.port, &["SAVE"]), "OK\n");
+    let last: i64 = cli(s.port, &["LASTSAVE"]).trim().parse().expect("LASTSAVE is an integer");
+    assert!(last > 1_600_000_000, "{last}");
+    assert_eq!(cli(s.port, &["BGSAVE", "foo"]), "ERR syntax error\n\n");
+    assert_eq!(cli(s.port, &["ROLE"]), "master\n0\n\n");
+    assert_eq!(cli(s.port, &["WAIT", "0", "0"]), "0\n");
+}
+
+/// `redis-cli --rdb` fetches a snapshot over the replication protocol (REPLCONF rdb-only, SYNC);
+/// the file it writes must pass redis-check-rdb.
+#[test]
+fn redis_cli_rdb_fetches_a_valid_snapshot() {
+    if !have_redis("redis-cli") || !have_redis("redis-check-rdb") {
+        return;
+    }
+    let s = Server::start(&["--save", ""]);
+    assert_eq!(cli(s.port, &["MSET", "a", "1", "b", "two", "c", "three"]), "OK\n");
+    let dir = temp_dir("cli-rdb");
+    let file = dir.join("fetched.rdb");
+    let path = file.to_string_lossy().into_owned();
+    let out = cli(s.port, &["--rdb", &path]);
+    assert!(out.contains("Transfer finished with success"), "{out}");
+    let (ok, check) = run("redis-check-rdb", &[&path], b"", Duration::from_secs(20));
+    assert!(ok, "redis-check-rdb failed:\n{check}");
+    assert!(check.contains("3 keys read"), "{check}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

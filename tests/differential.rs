@@ -19,6 +19,18 @@
 //!     because client libraries send it on connect.
 //!   - HELLO 3 is not sent: this server speaks RESP2 only (and the reply would not parse here).
 //!   - TTL, PTTL, EXPIRETIME and PEXPIRETIME of relative expiries are compared with `~near`.
+//!   - CLIENT NO-TOUCH and CLIENT HELP are not sent: NO-TOUCH is Redis 7.2's, accepted here
+//!     (like SETINFO) because 7.2-era clients send it; CLIENT HELP lists both.
+//!   - MEMORY HELP is not sent: only MEMORY USAGE is implemented (no DOCTOR, STATS, PURGE,
+//!     MALLOC-STATS), so the help is shorter.
+//!   - LASTSAVE, ROLE, OBJECT IDLETIME, MEMORY USAGE: clock-, process- or allocator-dependent
+//!     (`~shape` / `~near`).
+//!   - Both servers run with `--save ""` in their own temporary directory, so CONFIG GET save
+//!     agrees and SAVE always succeeds. Nothing here makes either server a replica (PSYNC and
+//!     REPLICAOF are sent only with arguments that fail, or as `REPLICAOF NO ONE`).
+//!
+//! Known bugs are commented out with `# BUG: ...` lines (grep for them): re-enable each line
+//! once the bug is fixed.
 mod common;
 use common::*;
 use std::io::Write;
@@ -814,6 +826,260 @@ SELECT 2
 DBSIZE
 SELECT 0
 DBSIZE
+# ---------------------------------------------------------------- persistence (SAVE BGSAVE LASTSAVE)
+# Both servers run with --save "" in their own temp dir, so SAVE succeeds deterministically.
+FLUSHALL
+SET persisted v
+SAVE
+SAVE x
+BGSAVE foo
+BGSAVE SCHEDULE x
+BGSAVE schedule foo
+BGSAVE a b
+LASTSAVE x
+~shape LASTSAVE
+# ---------------------------------------------------------------- replication (never makes either server a replica)
+~shape ROLE
+ROLE x
+WAIT 0 0
+WAIT 1 1
+WAIT -1 0
+WAIT a 0
+WAIT 0 a
+WAIT 0 -1
+WAIT 0 1.5
+WAIT
+WAIT 0
+WAIT 0 0 0
+REPLCONF
+REPLCONF foo bar
+REPLCONF listening-port
+REPLCONF listening-port abc
+REPLCONF ack
+REPLCONF a b c
+REPLCONF capa eof
+REPLCONF capa eof capa psync2
+REPLCONF ip-address 10.0.0.1
+PSYNC
+PSYNC a
+# BUG: PSYNC with a non-integer offset starts a full resync here; Redis 7.0 answers the error below.
+# PSYNC a b c   -> -ERR value is not an integer or out of range
+# PSYNC ? abc   -> -ERR value is not an integer or out of range
+SYNC x
+REPLICAOF
+REPLICAOF a
+REPLICAOF a b c
+REPLICAOF host abc
+REPLICAOF host 70000
+REPLICAOF host -1
+REPLICAOF host ""
+REPLICAOF no two
+SLAVEOF host abc
+SLAVEOF a
+REPLICAOF NO ONE
+replicaof no one
+SLAVEOF NO ONE
+~shape ROLE
+# ---------------------------------------------------------------- OBJECT
+FLUSHALL
+SET oe v
+SET oi 123
+SET oneg -5
+SET obig 12345678901234567890
+SET olong "a string of more than forty-four bytes, so it is raw"
+APPEND oapp x
+OBJECT ENCODING oe
+OBJECT ENCODING oi
+OBJECT ENCODING oneg
+OBJECT ENCODING obig
+OBJECT ENCODING olong
+OBJECT ENCODING oapp
+OBJECT ENCODING missing
+object encoding oi
+OBJECT REFCOUNT oe
+OBJECT REFCOUNT oi
+OBJECT REFCOUNT missing
+OBJECT FREQ oe
+OBJECT FREQ missing
+~near=2 OBJECT IDLETIME oe
+OBJECT IDLETIME missing
+OBJECT HELP
+OBJECT HELP x
+OBJECT ENCODING
+OBJECT ENCODING a b
+OBJECT REFCOUNT
+OBJECT NOSUCH
+OBJECT NOSUCH x
+OBJECT
+# ---------------------------------------------------------------- MEMORY
+MEMORY USAGE missing
+~shape MEMORY USAGE oe
+~shape MEMORY USAGE oe SAMPLES 5
+MEMORY USAGE oe SAMPLES
+MEMORY USAGE oe SAMPLES abc
+MEMORY USAGE oe FOO
+MEMORY USAGE oe SAMPLES 5 FOO
+MEMORY USAGE
+# MEMORY HELP is not sent: only USAGE is implemented, so the help text is shorter (deliberate).
+MEMORY NOSUCH
+MEMORY
+# ---------------------------------------------------------------- FUNCTION (no functions exist)
+FUNCTION LIST
+FUNCTION LIST WITHCODE
+FUNCTION LIST LIBRARYNAME lib
+FUNCTION LIST LIBRARYNAME
+FUNCTION LIST FOO
+FUNCTION FLUSH
+FUNCTION FLUSH ASYNC
+FUNCTION FLUSH sync
+FUNCTION FLUSH FOO
+FUNCTION FLUSH SYNC ASYNC
+FUNCTION NOSUCH
+FUNCTION
+# ---------------------------------------------------------------- CONFIG GET / SET, more parameters
+CONFIG GET timeout
+CONFIG GET maxmemory
+CONFIG GET databases
+CONFIG GET appendonly
+CONFIG GET save
+CONFIG GET dbfilename
+CONFIG GET rdbcompression
+CONFIG GET rdbchecksum
+CONFIG GET stop-writes-on-bgsave-error
+CONFIG GET repl-backlog-size
+CONFIG GET repl-backlog-ttl
+CONFIG GET repl-ping-replica-period
+CONFIG GET repl-timeout
+CONFIG GET replica-read-only
+CONFIG GET enable-debug-command
+CONFIG GET tcp-keepalive
+CONFIG GET tcp-backlog
+CONFIG GET requirepass
+CONFIG GET lazyfree-lazy-user-flush
+CONFIG GET shutdown-on-sigterm
+CONFIG GET client-output-buffer-limit
+CONFIG GET slave-read-only
+~sorted CONFIG GET maxmemory*
+~sorted CONFIG GET repl-*
+~sorted CONFIG GET rdb*
+~sorted CONFIG GET timeout databases appendonly
+~sorted CONFIG GET timeout timeout
+CONFIG GET TIMEOUT
+CONFIG SET nosuchparam 1
+CONFIG SET timeout abc
+CONFIG SET timeout -1
+CONFIG SET timeout 1.5
+CONFIG SET maxmemory 10zb
+CONFIG SET appendonly maybe
+CONFIG SET rdbcompression 1
+CONFIG SET maxmemory-policy nosuch
+CONFIG SET databases 20
+CONFIG SET dbfilename a/b.rdb
+CONFIG SET enable-debug-command yes
+CONFIG SET daemonize yes
+CONFIG SET save 100
+CONFIG SET save "100 abc"
+CONFIG SET save "abc 100"
+CONFIG SET hz 10 timeout
+CONFIG SET hz 10 hz 20
+CONFIG SET hz 10 HZ 20
+CONFIG SET timeout 0 nosuch 1
+CONFIG SET timeout 0 maxmemory abc
+CONFIG SET repl-backlog-size 1mb
+CONFIG GET repl-backlog-size
+CONFIG SET repl-backlog-size 2097152
+CONFIG GET repl-backlog-size
+CONFIG SET maxmemory 100mb
+CONFIG GET maxmemory
+CONFIG SET maxmemory 0
+CONFIG SET rdbcompression no
+CONFIG GET rdbcompression
+CONFIG SET rdbcompression yes
+CONFIG SET save ""
+CONFIG GET save
+CONFIG SET timeout 0 hz 10
+CONFIG GET timeout
+CONFIG GET hz
+CONFIG SET TimeOut 0
+CONFIG REWRITE x
+# ---------------------------------------------------------------- CLIENT subcommands
+CLIENT PAUSE abc
+CLIENT PAUSE -1
+CLIENT PAUSE 10 FOO
+CLIENT PAUSE 0
+CLIENT PAUSE 0 WRITE
+CLIENT PAUSE 0 ALL
+CLIENT UNPAUSE
+CLIENT UNPAUSE x
+CLIENT REPLY FOO
+CLIENT REPLY
+CLIENT NO-EVICT maybe
+CLIENT NO-EVICT on
+CLIENT NO-EVICT OFF
+CLIENT NO-EVICT
+CLIENT UNBLOCK abc
+CLIENT UNBLOCK 999999
+CLIENT UNBLOCK 999999 TIMEOUT
+CLIENT UNBLOCK 999999 ERROR
+CLIENT UNBLOCK 999999 FOO
+CLIENT GETREDIR
+CLIENT GETREDIR x
+~shape CLIENT TRACKINGINFO
+CLIENT CACHING yes
+CLIENT CACHING maybe
+CLIENT CACHING
+CLIENT KILL ID 999999 SKIPME yes
+CLIENT KILL LADDR 1.2.3.4:5 ID
+CLIENT LIST ID
+CLIENT SETNAME bad\x01name
+# ---------------------------------------------------------------- DEBUG (neither server has enable-debug-command)
+DEBUG LOG hello
+DEBUG SLEEP 0
+DEBUG RELOAD
+DEBUG SET-ACTIVE-EXPIRE 1
+DEBUG OBJECT oe
+DEBUG NOSUCH
+DEBUG
+debug log x
+# ---------------------------------------------------------------- COMMAND COUNT / GETKEYS
+~shape COMMAND COUNT
+COMMAND GETKEYS get k
+COMMAND GETKEYS set k v
+COMMAND GETKEYS set k v EX 10
+COMMAND GETKEYS mset a 1 b 2
+COMMAND GETKEYS mget a b c
+COMMAND GETKEYS del a b c
+COMMAND GETKEYS exists a a
+COMMAND GETKEYS rename a b
+COMMAND GETKEYS copy a b DB 1
+COMMAND GETKEYS expire a 10
+COMMAND GETKEYS lcs a b
+COMMAND GETKEYS object encoding k
+COMMAND GETKEYS memory usage k
+COMMAND GETKEYS GET k
+COMMAND GETKEYS ping
+COMMAND GETKEYS dbsize
+COMMAND GETKEYS nosuch a
+COMMAND GETKEYS get
+COMMAND GETKEYS mset a
+COMMAND GETKEYS object nosuch k
+COMMAND GETKEYS
+COMMAND GETKEYSANDFLAGS get k
+COMMAND GETKEYSANDFLAGS set k v
+COMMAND GETKEYSANDFLAGS del a b
+COMMAND GETKEYSANDFLAGS mset a 1 b 2
+COMMAND GETKEYSANDFLAGS ping
+# BUG: the no_async_loading flag is missing from SAVE, BGSAVE, PSYNC, SYNC, REPLICAOF, SLAVEOF.
+# COMMAND INFO save
+# BUG: WAIT's command tips (request_policy:all_shards, response_policy:agg_min) are missing.
+# COMMAND INFO wait
+# BUG: GETEX's key-spec note ("RW and UPDATE because it changes the TTL") is missing.
+# COMMAND INFO getex
+COMMAND INFO lastsave
+COMMAND INFO role
+COMMAND INFO object|encoding
+COMMAND INFO config|get
+COMMAND COUNT x
 # ---------------------------------------------------------------- wrong arity, many commands
 GETSET k
 SETNX k
@@ -998,7 +1264,7 @@ fn connect(port: u16) -> Client {
 #[test]
 fn same_replies_as_real_redis() {
     let Some(real) = RealRedis::start(&[]) else { return };
-    let ours = Server::start(&[]);
+    let ours = Server::start(&["--save", "", "--appendonly", "no"]);
     let cases = parse_script();
     let script_start =
         include_str!("differential.rs").lines().position(|l| l.starts_with("const SCRIPT")).map_or(0, |i| i + 1);
