@@ -34,6 +34,7 @@ pub mod flags {
     pub const NO_MULTI: u32 = 1 << 17;
     pub const ALLOW_BUSY: u32 = 1 << 18;
     pub const MOVABLE_KEYS: u32 = 1 << 19;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 20;
 
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),
@@ -52,6 +53,7 @@ pub mod flags {
         (NO_AUTH, "no_auth"),
         (MAY_REPLICATE, "may_replicate"),
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (ALLOW_BUSY, "allow_busy"),
         (MOVABLE_KEYS, "movablekeys"),

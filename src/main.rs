@@ -32,6 +32,9 @@ fn main() {
     for name in &config.unimplemented {
         log::warn!("config directive '{name}' is accepted but not implemented by this server");
     }
+    if config.appendonly {
+        log::warn!("appendonly yes: this server has no AOF; only RDB snapshots persist data");
+    }
     let config = fit_maxclients(config);
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
     if let Err(msg) = commands::persistence::load_at_startup(&server) {

@@ -529,7 +529,10 @@ const KEY_FLAGS: &[(&str, &str)] = &[
 ];
 
 /// Notes attached to a command's key spec.
-const KEY_NOTES: &[(&str, &str)] = &[("set", "Read as well as written when GET is given")];
+const KEY_NOTES: &[(&str, &str)] = &[
+    ("set", "Read as well as written when GET is given"),
+    ("getex", "Read and updated: the command may change the time to live"),
+];
 
 /// The note COMMAND INFO shows on a command's key spec, if any.
 pub fn key_note(fullname: &str) -> Option<&'static str> {
@@ -570,6 +573,7 @@ const TIPS: &[(&str, &str)] = &[
     ("command|list", "nondeterministic_output_order"),
     ("function|flush", "request_policy:all_shards response_policy:all_succeeded"),
     ("function|list", "nondeterministic_output_order"),
+    ("wait", "request_policy:all_shards response_policy:agg_min"),
 ];
 
 fn index() -> &'static HashMap<&'static str, &'static Doc> {

@@ -30,9 +30,6 @@ pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", lastsave),
 ];
 
-/// Redis's CMD_NO_ASYNC_LOADING has no bit of its own here (COMMAND INFO does not list it).
-const NO_ASYNC_LOADING: u32 = 0;
-
 /// Redis retries a failed background save from a save point only after this many seconds.
 const BGSAVE_RETRY_DELAY: i64 = 5;
 

@@ -11,11 +11,11 @@ const REPL_ADMIN: &str = "@admin @slow @dangerous";
 
 pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), REPL_ADMIN, replconf),
-    CommandSpec::new("psync", -3, ADMIN | NOSCRIPT | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
-    CommandSpec::new("sync", 1, ADMIN | NOSCRIPT | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
+    CommandSpec::new("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
+    CommandSpec::new("sync", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
     CommandSpec::new("wait", 3, NOSCRIPT, (0, 0, 0), "@slow @connection", wait),
-    CommandSpec::new("replicaof", 3, ADMIN | NOSCRIPT | STALE, (0, 0, 0), REPL_ADMIN, replicaof),
-    CommandSpec::new("slaveof", 3, ADMIN | NOSCRIPT | STALE, (0, 0, 0), REPL_ADMIN, replicaof),
+    CommandSpec::new("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), REPL_ADMIN, replicaof),
+    CommandSpec::new("slaveof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), REPL_ADMIN, replicaof),
     CommandSpec::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", role),
 ];
 
@@ -28,7 +28,8 @@ fn replconf(ctx: &mut Ctx, args: Args) -> CmdResult {
 fn psync(ctx: &mut Ctx, args: Args) -> CmdResult {
     let request = if args.len() >= 3 {
         let id = String::from_utf8_lossy(&args[1]).into_owned();
-        let off = crate::resp::parse_i64(&args[2]).unwrap_or(-1);
+        // Redis rejects a malformed offset before anything else.
+        let off = parse_int(&args[2])?;
         Some((id, off))
     } else {
         None
