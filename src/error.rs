@@ -12,6 +12,8 @@ pub enum CmdError {
     NoSuchKey,
     OutOfRange,
     DbIndexOutOfRange,
+    /// A number beyond a C int where Redis reads one (`getIntFromObjectOrReply`).
+    IntRange,
     InvalidExpire(&'static str),
     WrongArity(String),
     ReadOnly,
@@ -38,6 +40,9 @@ impl fmt::Display for CmdError {
             CmdError::NoSuchKey => f.write_str("ERR no such key"),
             CmdError::OutOfRange => f.write_str("ERR index out of range"),
             CmdError::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
+            CmdError::IntRange => {
+                f.write_str("ERR value is out of range, value must between -2147483648 and 2147483647")
+            }
             CmdError::InvalidExpire(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
             CmdError::WrongArity(cmd) => write!(f, "ERR wrong number of arguments for '{cmd}' command"),
             CmdError::ReadOnly => f.write_str("READONLY You can't write against a read only replica."),

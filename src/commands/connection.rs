@@ -76,11 +76,8 @@ fn quit(ctx: &mut Ctx, _args: Args) -> CmdResult {
 
 /// SELECT index
 fn select(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let i = parse_int(&args[1])?;
-    if i < 0 || i >= ctx.server.databases() as i64 {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    select_db(ctx, i as usize);
+    let i = crate::commands::keys::parse_db_index(ctx, &args[1])?;
+    select_db(ctx, i);
     ctx.out.ok();
     Ok(())
 }

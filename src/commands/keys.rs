@@ -279,16 +279,11 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// A database index argument: an int (as Redis's getIntFromObject) within `databases`.
-fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, CmdError> {
-    let i = parse_int(arg)?;
-    if i32::try_from(i).is_err() {
-        return Err(CmdError::err("value is out of range, value must between -2147483648 and 2147483647"));
-    }
-    if i < 0 || i as usize >= ctx.server.databases() {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    Ok(i as usize)
+/// A database index argument (SELECT, MOVE, COPY ... DB): a C int, as Redis's
+/// `getIntFromObjectOrReply`, then one of the `databases` configured.
+pub fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, CmdError> {
+    let i = i32::try_from(parse_int(arg)?).map_err(|_| CmdError::IntRange)?;
+    usize::try_from(i).ok().filter(|&i| i < ctx.server.databases()).ok_or(CmdError::DbIndexOutOfRange)
 }
 
 fn same_object() -> CmdError {
