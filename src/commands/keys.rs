@@ -531,7 +531,6 @@ fn object_freq(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// OBJECT HELP
 fn object_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
     const HELP: &[&str] = &[
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "ENCODING <key>",
         "    Return the kind of internal representation used in order to store the value",
         "    associated with a <key>.",
@@ -544,12 +543,7 @@ fn object_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
         "REFCOUNT <key>",
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
-        "HELP",
-        "    Prints this help.",
     ];
-    ctx.out.array(HELP.len());
-    for line in HELP {
-        ctx.out.simple(line);
-    }
+    crate::commands::connection::reply_help(ctx.out, "OBJECT", HELP);
     Ok(())
 }
