@@ -547,12 +547,19 @@ fn client_pause(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() == 4 && !is(&args[3], "write") && !is(&args[3], "all") {
         return Err(CmdError::err("CLIENT PAUSE mode must be WRITE or ALL"));
     }
-    let ms = parse_int(&args[2]).map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
-    if ms < 0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
+    parse_timeout_ms(&args[2])?;
     ctx.out.ok();
     Ok(())
+}
+
+/// A timeout in milliseconds as Redis's `getTimeoutFromObjectOrReply` reads it (CLIENT PAUSE,
+/// WAIT): an integer, not negative.
+pub fn parse_timeout_ms(arg: &[u8]) -> Result<i64, CmdError> {
+    match crate::resp::parse_i64(arg) {
+        None => Err(CmdError::TimeoutNotInteger),
+        Some(ms) if ms < 0 => Err(CmdError::NegativeTimeout),
+        Some(ms) => Ok(ms),
+    }
 }
 
 /// CLIENT UNPAUSE
