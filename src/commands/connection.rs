@@ -1,6 +1,7 @@
 //! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET and the CLIENT container.
 
 use crate::command::{CommandSpec, Ctx, flags::*, table};
+use crate::commands::server::subcommand_error;
 use crate::commands::{is, parse_int};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -531,18 +532,13 @@ fn client_no_touch(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// The error Redis gives when a subcommand's own argument count check fails.
-fn sub_syntax(sub: &str) -> CmdError {
-    CmdError::err(format!("unknown subcommand or wrong number of arguments for '{sub}'. Try CLIENT HELP."))
-}
-
 /// CLIENT PAUSE timeout [WRITE|ALL]
 ///
 /// Validated and acknowledged, but clients are not held back: pausing is used around
 /// failovers, which this server (one process, no cluster) does not coordinate.
 fn client_pause(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() > 4 {
-        return Err(sub_syntax("pause"));
+        return Err(subcommand_error(b"pause", "CLIENT"));
     }
     if args.len() == 4 && !is(&args[3], "write") && !is(&args[3], "all") {
         return Err(CmdError::err("CLIENT PAUSE mode must be WRITE or ALL"));
@@ -572,7 +568,7 @@ fn client_unpause(ctx: &mut Ctx, _args: Args) -> CmdResult {
 /// ever unblocked (0).
 fn client_unblock(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() > 4 {
-        return Err(sub_syntax("unblock"));
+        return Err(subcommand_error(b"unblock", "CLIENT"));
     }
     if args.len() == 4 && !is(&args[3], "timeout") && !is(&args[3], "error") {
         return Err(CmdError::err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));

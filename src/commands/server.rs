@@ -70,8 +70,9 @@ const FUNCTION_SUBS: &[CommandSpec] = &[
     CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help),
 ];
 
-/// Redis's `addReplySubcommandSyntaxError`.
-fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
+/// Redis's `addReplySubcommandSyntaxError`: a subcommand that exists but whose own argument
+/// checks failed.
+pub fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
     let s: String = String::from_utf8_lossy(sub).chars().take(128).collect();
     CmdError::err(format!("unknown subcommand or wrong number of arguments for '{s}'. Try {cmd} HELP."))
 }
