@@ -12,7 +12,13 @@ pub enum CmdError {
     NoSuchKey,
     OutOfRange,
     DbIndexOutOfRange,
+    /// A number beyond a C int where Redis reads one (`getIntFromObjectOrReply`).
+    IntRange,
     InvalidExpire(&'static str),
+    /// Redis's `getTimeoutFromObjectOrReply` failures (CLIENT PAUSE, WAIT).
+    TimeoutNotInteger,
+    NegativeTimeout,
+    BgsaveInProgress,
     WrongArity(String),
     ReadOnly,
     NoAuth,
@@ -38,6 +44,12 @@ impl fmt::Display for CmdError {
             CmdError::NoSuchKey => f.write_str("ERR no such key"),
             CmdError::OutOfRange => f.write_str("ERR index out of range"),
             CmdError::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
+            CmdError::IntRange => {
+                f.write_str("ERR value is out of range, value must between -2147483648 and 2147483647")
+            }
+            CmdError::TimeoutNotInteger => f.write_str("ERR timeout is not an integer or out of range"),
+            CmdError::NegativeTimeout => f.write_str("ERR timeout is negative"),
+            CmdError::BgsaveInProgress => f.write_str("ERR Background save already in progress"),
             CmdError::InvalidExpire(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
             CmdError::WrongArity(cmd) => write!(f, "ERR wrong number of arguments for '{cmd}' command"),
             CmdError::ReadOnly => f.write_str("READONLY You can't write against a read only replica."),

@@ -88,30 +88,15 @@ impl Compressor {
                 lit = 0;
                 out.push(0);
             } else {
-                out.push(input[ip]);
+                push_literal(out, input[ip], &mut lit, &mut lit_pos);
                 ip += 1;
-                lit += 1;
-                if lit == MAX_LIT {
-                    out[lit_pos] = (MAX_LIT - 1) as u8;
-                    lit_pos = out.len();
-                    lit = 0;
-                    out.push(0);
-                }
             }
             if out.len() > max_out {
                 return false;
             }
         }
-        while ip < n {
-            out.push(input[ip]);
-            ip += 1;
-            lit += 1;
-            if lit == MAX_LIT {
-                out[lit_pos] = (MAX_LIT - 1) as u8;
-                lit_pos = out.len();
-                lit = 0;
-                out.push(0);
-            }
+        for &b in &input[ip..] {
+            push_literal(out, b, &mut lit, &mut lit_pos);
         }
         if lit == 0 {
             out.pop();
@@ -119,6 +104,19 @@ impl Compressor {
             out[lit_pos] = (lit - 1) as u8;
         }
         out.len() <= max_out && !out.is_empty()
+    }
+}
+
+/// Append one byte to the literal run whose control byte is at `lit_pos`; a full run (32
+/// bytes) is closed and a new control byte reserved after it.
+fn push_literal(out: &mut Vec<u8>, b: u8, lit: &mut usize, lit_pos: &mut usize) {
+    out.push(b);
+    *lit += 1;
+    if *lit == MAX_LIT {
+        out[*lit_pos] = (MAX_LIT - 1) as u8;
+        *lit_pos = out.len();
+        *lit = 0;
+        out.push(0);
     }
 }
 

@@ -72,8 +72,16 @@ fn ping_echo_select() {
     assert_eq!(field(&my_info(&mut c), "db"), "15");
     assert_eq!(c.cmd(&["SELECT", "0"]), Resp::ok());
     assert_eq!(c.cmd(&["GET", "k"]), Resp::bulk("db0"));
-    for bad in ["16", "-1", "9223372036854775807"] {
+    for bad in ["16", "-1", "2147483647", "-2147483648"] {
         assert_eq!(c.cmd(&["SELECT", bad]), err("ERR DB index is out of range"), "{bad}");
+    }
+    // Beyond a C int Redis refuses the number itself, as MOVE and COPY ... DB do.
+    for bad in ["2147483648", "-2147483649", "9223372036854775807"] {
+        assert_eq!(
+            c.cmd(&["SELECT", bad]),
+            err("ERR value is out of range, value must between -2147483648 and 2147483647"),
+            "{bad}"
+        );
     }
     for bad in ["x", "1.5", "", " 1", "99999999999999999999"] {
         assert_eq!(c.cmd(&["SELECT", bad]), err("ERR value is not an integer or out of range"), "{bad:?}");

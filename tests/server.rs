@@ -394,3 +394,19 @@ fn info_counters_move() {
     drop(other);
     assert!(wait_until(Duration::from_secs(2), || field(&mut c, "clients", "connected_clients") == "1"));
 }
+
+#[test]
+fn help_replies_end_as_redis_does() {
+    let s = Server::start(&["--enable-debug-command", "yes"]);
+    let mut c = s.client();
+    for cmd in ["DEBUG", "CONFIG", "COMMAND", "MEMORY", "FUNCTION", "OBJECT", "CLIENT"] {
+        let help = c.cmd(&[cmd, "HELP"]);
+        let lines = help.array();
+        assert_eq!(lines[0], Resp::Simple(format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")));
+        assert_eq!(
+            lines[lines.len() - 2..],
+            [Resp::Simple("HELP".into()), Resp::Simple("    Prints this help.".into())],
+            "{cmd}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET and the CLIENT container.
 
 use crate::command::{CommandSpec, Ctx, flags::*, table};
+use crate::commands::server::subcommand_error;
 use crate::commands::{is, parse_int};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -76,11 +77,8 @@ fn quit(ctx: &mut Ctx, _args: Args) -> CmdResult {
 
 /// SELECT index
 fn select(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let i = parse_int(&args[1])?;
-    if i < 0 || i >= ctx.server.databases() as i64 {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    select_db(ctx, i as usize);
+    let i = crate::commands::keys::parse_db_index(ctx, &args[1])?;
+    select_db(ctx, i);
     ctx.out.ok();
     Ok(())
 }
@@ -534,28 +532,30 @@ fn client_no_touch(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// The error Redis gives when a subcommand's own argument count check fails.
-fn sub_syntax(sub: &str) -> CmdError {
-    CmdError::err(format!("unknown subcommand or wrong number of arguments for '{sub}'. Try CLIENT HELP."))
-}
-
 /// CLIENT PAUSE timeout [WRITE|ALL]
 ///
 /// Validated and acknowledged, but clients are not held back: pausing is used around
 /// failovers, which this server (one process, no cluster) does not coordinate.
 fn client_pause(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() > 4 {
-        return Err(sub_syntax("pause"));
+        return Err(subcommand_error(b"pause", "CLIENT"));
     }
     if args.len() == 4 && !is(&args[3], "write") && !is(&args[3], "all") {
         return Err(CmdError::err("CLIENT PAUSE mode must be WRITE or ALL"));
     }
-    let ms = parse_int(&args[2]).map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
-    if ms < 0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
+    parse_timeout_ms(&args[2])?;
     ctx.out.ok();
     Ok(())
+}
+
+/// A timeout in milliseconds as Redis's `getTimeoutFromObjectOrReply` reads it (CLIENT PAUSE,
+/// WAIT): an integer, not negative.
+pub fn parse_timeout_ms(arg: &[u8]) -> Result<i64, CmdError> {
+    match crate::resp::parse_i64(arg) {
+        None => Err(CmdError::TimeoutNotInteger),
+        Some(ms) if ms < 0 => Err(CmdError::NegativeTimeout),
+        Some(ms) => Ok(ms),
+    }
 }
 
 /// CLIENT UNPAUSE
@@ -568,7 +568,7 @@ fn client_unpause(ctx: &mut Ctx, _args: Args) -> CmdResult {
 /// ever unblocked (0).
 fn client_unblock(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() > 4 {
-        return Err(sub_syntax("unblock"));
+        return Err(subcommand_error(b"unblock", "CLIENT"));
     }
     if args.len() == 4 && !is(&args[3], "timeout") && !is(&args[3], "error") {
         return Err(CmdError::err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));

@@ -279,16 +279,11 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// A database index argument: an int (as Redis's getIntFromObject) within `databases`.
-fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, CmdError> {
-    let i = parse_int(arg)?;
-    if i32::try_from(i).is_err() {
-        return Err(CmdError::err("value is out of range, value must between -2147483648 and 2147483647"));
-    }
-    if i < 0 || i as usize >= ctx.server.databases() {
-        return Err(CmdError::DbIndexOutOfRange);
-    }
-    Ok(i as usize)
+/// A database index argument (SELECT, MOVE, COPY ... DB): a C int, as Redis's
+/// `getIntFromObjectOrReply`, then one of the `databases` configured.
+pub fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, CmdError> {
+    let i = i32::try_from(parse_int(arg)?).map_err(|_| CmdError::IntRange)?;
+    usize::try_from(i).ok().filter(|&i| i < ctx.server.databases()).ok_or(CmdError::DbIndexOutOfRange)
 }
 
 fn same_object() -> CmdError {
@@ -536,7 +531,6 @@ fn object_freq(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// OBJECT HELP
 fn object_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
     const HELP: &[&str] = &[
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "ENCODING <key>",
         "    Return the kind of internal representation used in order to store the value",
         "    associated with a <key>.",
@@ -549,12 +543,7 @@ fn object_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
         "REFCOUNT <key>",
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
-        "HELP",
-        "    Prints this help.",
     ];
-    ctx.out.array(HELP.len());
-    for line in HELP {
-        ctx.out.simple(line);
-    }
+    crate::commands::connection::reply_help(ctx.out, "OBJECT", HELP);
     Ok(())
 }

@@ -194,7 +194,7 @@ fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
     let epoch = {
         let _guard = lock(&state.file_lock);
         if state.bgsave_in_progress.swap(true, Relaxed) {
-            return Err(CmdError::err("Background save already in progress"));
+            return Err(CmdError::BgsaveInProgress);
         }
         state.bgsave_epoch.load(Relaxed)
     };
@@ -242,7 +242,7 @@ fn start_bgsave(server: &Server, ks: &Keyspace) -> Result<(), CmdError> {
 /// SAVE
 fn save(ctx: &mut Ctx, _args: Args) -> CmdResult {
     if ctx.server.persist.bgsave_in_progress.load(Relaxed) {
-        return Err(CmdError::err("Background save already in progress"));
+        return Err(CmdError::BgsaveInProgress);
     }
     let conf = save_conf(ctx.server);
     let server = ctx.server;

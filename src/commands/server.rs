@@ -2,6 +2,7 @@
 //! COMMAND, MEMORY and the FUNCTION stubs the Tcl harness calls.
 
 use crate::command::{Command, CommandSpec, Ctx, flags::*, table};
+use crate::commands::connection::reply_help as help;
 use crate::commands::{docs, is, parse_int};
 use crate::error::{CmdError, CmdResult};
 use crate::glob::glob_match;
@@ -69,16 +70,9 @@ const FUNCTION_SUBS: &[CommandSpec] = &[
     CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help),
 ];
 
-fn help(out: &mut Reply, cmd: &str, lines: &[&str]) {
-    out.array(lines.len() + 1);
-    out.simple(&format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-    for l in lines {
-        out.simple(l);
-    }
-}
-
-/// Redis's `addReplySubcommandSyntaxError`.
-fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
+/// Redis's `addReplySubcommandSyntaxError`: a subcommand that exists but whose own argument
+/// checks failed.
+pub fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
     let s: String = String::from_utf8_lossy(sub).chars().take(128).collect();
     CmdError::err(format!("unknown subcommand or wrong number of arguments for '{s}'. Try {cmd} HELP."))
 }
@@ -251,8 +245,6 @@ fn debug(ctx: &mut Ctx, args: Args) -> CmdResult {
                 "    Turn the background expiry of keys off (0) or on (1).",
                 "SLEEP <seconds>",
                 "    Block the server for <seconds>; decimals are allowed.",
-                "HELP",
-                "    Print this help.",
             ],
         );
     } else if is(sub, "reload") {
@@ -410,8 +402,6 @@ fn config_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
             "    Zero the statistics that INFO reports.",
             "REWRITE",
             "    Write the running configuration back to the configuration file.",
-            "HELP",
-            "    Print this help.",
         ],
     );
     Ok(())
@@ -737,8 +727,6 @@ fn command_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
             "    Extract the keys from a complete command.",
             "GETKEYSANDFLAGS <full-command>",
             "    Extract the keys and their access flags from a complete command.",
-            "HELP",
-            "    Print this help.",
         ],
     );
     Ok(())
@@ -785,16 +773,7 @@ fn memory_usage(ctx: &mut Ctx, args: Args) -> CmdResult {
 
 /// MEMORY HELP
 fn memory_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    help(
-        ctx.out,
-        "MEMORY",
-        &[
-            "USAGE <key> [SAMPLES <count>]",
-            "    Estimate the memory used by <key> and its value.",
-            "HELP",
-            "    Print this help.",
-        ],
-    );
+    help(ctx.out, "MEMORY", &["USAGE <key> [SAMPLES <count>]", "    Estimate the memory used by <key> and its value."]);
     Ok(())
 }
 
@@ -843,8 +822,6 @@ fn function_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
             "    List the function libraries (functions are not supported: always empty).",
             "FLUSH [ASYNC|SYNC]",
             "    Remove every function library.",
-            "HELP",
-            "    Print this help.",
         ],
     );
     Ok(())
