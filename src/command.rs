@@ -402,7 +402,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     }
     if cmd.spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
         server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
-        reply_error(server, out, &CmdError::Msg("READONLY You can't write against a read only replica.".into()));
+        reply_error(server, out, &CmdError::ReadOnly);
         return;
     }
     client.info.last_cmd.store(cmd.id, Relaxed);

@@ -164,7 +164,8 @@ fn run_cron(server: Arc<Server>) {
         }
         let ops = server.total(|c| &c.commands);
         let secs = last_tick.elapsed().as_secs_f64().max(1e-3);
-        server.stats.instantaneous_ops.store(((ops - last_ops) as f64 / secs) as u64, Relaxed);
+        // saturating: CONFIG RESETSTAT may have zeroed the counters since the last tick.
+        server.stats.instantaneous_ops.store((ops.saturating_sub(last_ops) as f64 / secs) as u64, Relaxed);
         last_ops = ops;
         last_tick = Instant::now();
     }

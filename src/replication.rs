@@ -627,11 +627,7 @@ pub fn wait(ctx: &mut Ctx, args: Args) -> CmdResult {
         ));
     }
     let want = crate::commands::parse_int(&args[1])?;
-    let timeout =
-        crate::resp::parse_i64(&args[2]).ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
-    if timeout < 0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
+    let timeout = crate::commands::connection::parse_timeout_ms(&args[2])?;
     // Never hold the store while waiting.
     ctx.store.release();
     let woff = ctx.client.modes.woff;

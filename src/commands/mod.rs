@@ -20,29 +20,6 @@ pub fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {
     crate::resp::parse_i64(arg).ok_or(CmdError::NotInteger)
 }
 
-/// A float argument as Redis's `strtold`-based parsers accept it (inf allowed, NaN rejected).
-pub fn parse_float(arg: &[u8]) -> Result<f64, CmdError> {
-    let s = std::str::from_utf8(arg).map_err(|_| CmdError::NotFloat)?;
-    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return Err(CmdError::NotFloat);
-    }
-    let lower = s.to_ascii_lowercase();
-    let v = match lower.trim_start_matches(['+', '-']) {
-        "inf" | "infinity" => {
-            if lower.starts_with('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            }
-        }
-        _ => s.parse::<f64>().map_err(|_| CmdError::NotFloat)?,
-    };
-    if v.is_nan() {
-        return Err(CmdError::NotFloat);
-    }
-    Ok(v)
-}
-
 /// Case-insensitive comparison of an argument with an option name.
 pub fn is(arg: &[u8], name: &str) -> bool {
     arg.eq_ignore_ascii_case(name.as_bytes())

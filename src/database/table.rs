@@ -270,6 +270,9 @@ fn put_varint(buf: &mut [u8; MAX_HEADER], pos: &mut usize, mut v: usize) {
     }
 }
 
+/// Unreachable in practice: an entry's parts are a key and a value that are already in memory,
+/// so their sizes cannot add up past `isize::MAX` on a 64-bit address space. Kept as a panic
+/// (caught by the dispatcher and answered with an error) rather than an unchecked overflow.
 #[cold]
 fn capacity_overflow() -> ! {
     panic!("table entry size overflow")
