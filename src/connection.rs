@@ -84,7 +84,6 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
     let mut pending: Vec<u8> = Vec::new();
     let mut out = Reply { buf: Vec::with_capacity(READ_BUF) };
     let mut store = Store::new(&server.store);
-    let mut spin = Spin::new();
     loop {
         if client.info.killed.load(Relaxed) {
             return Ok(());
@@ -133,7 +132,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
         if drained || out.buf.len() >= OUT_HIGH_WATER {
             flush(server, client.id, writer, &mut out)?;
             if pending.is_empty() {
-                spin.wait_for_input(server, writer);
+                wait_for_input(server, writer);
             }
         }
     }
@@ -234,59 +233,30 @@ fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Repl
     r
 }
 
-/// Adaptive spin-then-block. After answering, a thread may poll the socket briefly before
-/// blocking in `read`: a blocked thread costs the client a wake-up on every request. Spinning
-/// only pays when the client answers quickly (one client, or few busy ones), so each
-/// connection keeps a credit that successful spins raise and wasted ones lower; at zero it
-/// stops spinning and tries again now and then. Never more spinners than cores, so spinning
-/// threads do not steal the CPU from threads with work.
-struct Spin {
-    credit: i32,
-    skipped: u32,
-}
-
-const SPIN_CREDIT_MAX: i32 = 8;
-/// Requests between two trial spins of a connection whose spins kept failing.
-const SPIN_RETRY_EVERY: u32 = 64;
-
-impl Spin {
-    fn new() -> Self {
-        Spin { credit: 2, skipped: 0 }
+/// Spin-then-block. After answering, a thread polls its socket briefly before blocking in
+/// `read`: a blocked thread costs the client a wake-up on every request, and on a virtual
+/// machine waking a halted CPU costs more than the request itself. At most one spinner per
+/// core, so spinning threads never crowd out threads with work; an idle connection spins once
+/// after its last reply and then blocks. (A per-connection credit that stopped spinning after
+/// misses was measured and lost: with 50 pipelining clients it let the CPUs halt.)
+fn wait_for_input(server: &Server, stream: &TcpStream) {
+    let us = server.busy_spin_us.load(Relaxed);
+    if us == 0 {
+        return;
     }
-
-    fn wait_for_input(&mut self, server: &Server, stream: &TcpStream) {
-        let us = server.busy_spin_us.load(Relaxed);
-        if us == 0 {
-            return;
-        }
-        if self.credit <= 0 {
-            self.skipped += 1;
-            if self.skipped < SPIN_RETRY_EVERY {
-                return;
-            }
-            self.skipped = 0;
-            self.credit = 1;
-        }
-        let spinners = &server.spinners;
-        if spinners.fetch_add(1, Relaxed) >= server.cores {
-            spinners.fetch_sub(1, Relaxed);
-            return;
-        }
-        let got = spin(stream, Duration::from_micros(us));
-        spinners.fetch_sub(1, Relaxed);
-        self.credit = if got { (self.credit + 1).min(SPIN_CREDIT_MAX) } else { self.credit - 2 };
+    let spinners = &server.spinners;
+    if spinners.fetch_add(1, Relaxed) < server.cores {
+        spin(stream, Duration::from_micros(us));
     }
+    spinners.fetch_sub(1, Relaxed);
 }
 
 /// Poll with `sched_yield` between tries until input arrives or `window` passes.
-fn spin(stream: &TcpStream, window: Duration) -> bool {
+fn spin(stream: &TcpStream, window: Duration) {
     let deadline = Instant::now() + window;
     loop {
-        if sys::readable_now(stream) {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
+        if sys::readable_now(stream) || Instant::now() >= deadline {
+            return;
         }
         sys::yield_now();
     }
