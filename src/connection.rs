@@ -5,7 +5,7 @@
 //! end of that buffer is copied into `pending`, where the rest of it is read directly.
 
 use crate::command::{ClientState, Store, dispatch};
-use crate::resp::{Args, Parsed, Parser, Reply};
+use crate::resp::{Parsed, Parser, Reply};
 use crate::server::{ClientInfo, Server, lock};
 use crate::sys;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -179,11 +179,7 @@ fn execute_buffer(
     while pos < data.len() {
         match parser.parse(&data[pos..]) {
             Parsed::Command { consumed, inline } => {
-                let args = if inline {
-                    Args::new(&parser.inline_buf, &parser.spans)
-                } else {
-                    Args::new(&data[pos..], &parser.spans)
-                };
+                let args = parser.args(&data[pos..], inline);
                 let mark = out.buf.len();
                 dispatch(server, client, out, store, args);
                 let m = &mut client.modes;

@@ -1254,11 +1254,7 @@ fn apply_loop(
         while pos < data.len() {
             match parser.parse(&data[pos..]) {
                 Parsed::Command { consumed, inline } => {
-                    let args = if inline {
-                        Args::new(&parser.inline_buf, &parser.spans)
-                    } else {
-                        Args::new(&data[pos..], &parser.spans)
-                    };
+                    let args = parser.args(&data[pos..], inline);
                     if args.len() >= 2
                         && crate::commands::is(args.get(0), "replconf")
                         && crate::commands::is(args.get(1), "getack")

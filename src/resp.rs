@@ -72,6 +72,12 @@ impl Parser {
         }
     }
 
+    /// The arguments of the command just parsed from `buf`: inline commands keep their
+    /// unescaped arguments in the parser's own buffer.
+    pub fn args<'a>(&'a self, buf: &'a [u8], inline: bool) -> Args<'a> {
+        if inline { Args::new(&self.inline_buf, &self.spans) } else { Args::new(buf, &self.spans) }
+    }
+
     /// True when no partial command is held.
     pub fn at_boundary(&self) -> bool {
         self.state == State::Start
