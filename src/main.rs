@@ -1,9 +1,11 @@
 //! redis-rust: a Redis 7-compatible server. Start-up: configuration, logging, listeners,
 //! the background cron, and one thread per accepted client.
 
+use crossbeam_channel::{Receiver, Sender};
+use redis_rust::server::ClientInfo;
 use redis_rust::server::{self, Server, lock};
 use redis_rust::{REDIS_VERSION, VERSION, command, commands, config, connection, database, replication, sys};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
@@ -68,9 +70,15 @@ fn main() {
     let cron = server.clone();
     let _ = std::thread::Builder::new().name("cron".into()).spawn(move || run_cron(cron));
     let mut handles = Vec::new();
+    let (to_spawner, accepted) = crossbeam_channel::unbounded();
+    let s = server.clone();
+    if let Err(e) = std::thread::Builder::new().name("spawner".into()).spawn(move || spawn_clients(s, accepted)) {
+        log::error!("could not start the client spawner thread: {e}");
+        std::process::exit(1);
+    }
     for l in listeners {
-        let s = server.clone();
-        if let Ok(h) = std::thread::Builder::new().name("accept".into()).spawn(move || accept_loop(s, l)) {
+        let (s, tx) = (server.clone(), to_spawner.clone());
+        if let Ok(h) = std::thread::Builder::new().name("accept".into()).spawn(move || accept_loop(s, l, tx)) {
             handles.push(h);
         }
     }
@@ -110,7 +118,10 @@ fn init_logging(level: &str) {
     let _ = simple_logger::SimpleLogger::new().with_level(filter).env().init();
 }
 
-fn accept_loop(server: Arc<Server>, listener: TcpListener) {
+/// Accept connections and hand them to the spawner. Accepting is kept to a few microseconds
+/// so the kernel's accept queue (`tcp-backlog`) never overflows in a storm of new connections:
+/// an overflow costs each dropped client a one-second SYN retransmission.
+fn accept_loop(server: Arc<Server>, listener: TcpListener, spawner: Sender<(TcpStream, Arc<ClientInfo>)>) {
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(s) => s,
@@ -128,8 +139,17 @@ fn accept_loop(server: Arc<Server>, listener: TcpListener) {
             let _ = s.write_all(b"-ERR max number of clients reached\r\n");
             continue;
         }
-        let s = server.clone();
         let info = connection::register(&server, &stream);
+        if spawner.send((stream, info)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Start one thread per accepted client (thread creation is the slow part of accepting).
+fn spawn_clients(server: Arc<Server>, accepted: Receiver<(TcpStream, Arc<ClientInfo>)>) {
+    for (stream, info) in accepted {
+        let s = server.clone();
         let id = info.id;
         let spawned = std::thread::Builder::new()
             .name("client".into())
