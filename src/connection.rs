@@ -82,7 +82,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
     let mut reader = BufReader::with_capacity(READ_BUF, stream);
     let mut parser = Parser::new();
     let mut pending: Vec<u8> = Vec::new();
-    let mut out = Reply { buf: Vec::with_capacity(READ_BUF) };
+    let mut out = Reply::default();
     let mut store = Store::new(&server.store);
     loop {
         if client.info.killed.load(Relaxed) {
