@@ -77,6 +77,8 @@ pub fn free_port() -> u16 {
 
 /// A fresh temporary directory for one test.
 pub fn temp_dir(tag: &str) -> PathBuf {
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(remove_stale_temp_dirs);
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let d = std::env::temp_dir().join(format!("redis-rust-test-{}-{tag}-{n}", std::process::id()));
@@ -85,19 +87,37 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// Directories left by earlier test processes that have exited (dumps of big datasets add
+/// up on a machine that keeps its /tmp); names carry the owning process id.
+fn remove_stale_temp_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("redis-rust-test-") else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// A running server process, killed when dropped.
 pub struct Server {
     pub child: Child,
     pub port: u16,
     pub dir: PathBuf,
     pub log: PathBuf,
+    /// A directory `start` made for this server alone, removed on drop (dumps add up).
+    owned_dir: Option<PathBuf>,
 }
 
 impl Server {
     /// Start the server with default flags plus `extra`.
     pub fn start(extra: &[&str]) -> Server {
         let dir = temp_dir("srv");
-        Server::start_in(&dir, extra)
+        let mut s = Server::start_in(&dir, extra);
+        s.owned_dir = Some(dir);
+        s
     }
 
     pub fn start_in(dir: &Path, extra: &[&str]) -> Server {
@@ -111,7 +131,7 @@ impl Server {
         args.extend_from_slice(extra);
         cmd.args(&args).stdout(Stdio::from(logf.try_clone().expect("log"))).stderr(Stdio::from(logf));
         let child = cmd.spawn().expect("spawn server");
-        let s = Server { child, port, dir: dir.to_path_buf(), log };
+        let s = Server { child, port, dir: dir.to_path_buf(), log, owned_dir: None };
         s.wait_ready();
         s
     }
@@ -162,6 +182,12 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Kept when the test failed, so its log can be read.
+        if let Some(d) = &self.owned_dir
+            && !std::thread::panicking()
+        {
+            let _ = std::fs::remove_dir_all(d);
+        }
     }
 }
 
@@ -331,6 +357,9 @@ impl Drop for RealRedis {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
