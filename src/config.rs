@@ -1750,61 +1750,6 @@ mod tests {
     }
 
     #[test]
-    fn glob() {
-        let m = |p: &str, s: &str| glob_match(p.as_bytes(), s.as_bytes(), false);
-        let mi = |p: &str, s: &str| glob_match(p.as_bytes(), s.as_bytes(), true);
-        // Like stringmatchlen(): "*" does not match "" (KEYS/SCAN special-case "*").
-        assert!(!m("*", ""));
-        assert!(!m("**", ""));
-        assert!(m("*", "abc"));
-        assert!(m("", ""));
-        assert!(!m("", "a"));
-        assert!(!m("a", ""));
-        assert!(m("a*", "abc"));
-        assert!(m("*c", "abc"));
-        assert!(m("a*c", "abbbc"));
-        assert!(m("a**c", "ac"));
-        assert!(!m("a*c", "abcd"));
-        assert!(m("h?llo", "hello"));
-        assert!(!m("h?llo", "hllo"));
-        assert!(m("h[ae]llo", "hallo"));
-        assert!(!m("h[ae]llo", "hillo"));
-        assert!(m("h[^e]llo", "hallo"));
-        assert!(!m("h[^e]llo", "hello"));
-        assert!(m("h[a-b]llo", "hbllo"));
-        assert!(m("h[b-a]llo", "hallo"));
-        assert!(!m("h[a-b]llo", "hcllo"));
-        assert!(m("h\\*llo", "h*llo"));
-        assert!(!m("h\\*llo", "hello"));
-        assert!(m("[\\]]", "]"));
-        assert!(m("[\\-]", "-"));
-        assert!(m("a\\", "a\\"));
-        assert!(!m("Hello", "hello"));
-        assert!(mi("Hello", "hELLO"));
-        assert!(mi("[A-C]x", "bx"));
-        assert!(mi("[a-c]x", "BX"));
-        assert!(!m("[a-c]x", "BX"));
-        assert!(mi("[B]", "b"));
-        // Unterminated class: matches like Redis (class consumes the rest).
-        assert!(m("[abc", "a"));
-        assert!(!m("[abc", "ab"));
-        assert!(!m("[", "a"));
-        assert!(m("[^", "a"));
-        assert!(m("a*", "a"));
-        assert!(m("a*b*", "ab"));
-        assert!(m("*a*b*c*", "xxaxxbxxcxx"));
-        assert!(!m("*a*b*c*d", "xxaxxbxxcxx"));
-        assert!(m("?*", "x"));
-        assert!(!m("?*", ""));
-        // Pathological pattern must finish quickly.
-        let long = "a".repeat(60);
-        assert!(!m("a*a*a*a*a*a*a*a*a*a*a*a*b", &long));
-        // Non-UTF8 bytes.
-        assert!(glob_match(b"\xff*", b"\xff\x00", false));
-        assert!(glob_match(b"[\x80-\xff]", b"\x90", false));
-    }
-
-    #[test]
     fn config_file_with_comments_quotes_include() {
         let d = tmpdir("file");
         let inc = d.join("inc.conf");
