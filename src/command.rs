@@ -406,15 +406,16 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
         return;
     }
     client.info.last_cmd.store(cmd.id, Relaxed);
-    let started = std::time::Instant::now();
-    let now = crate::server::now_ms();
+    // Two clock reads per command, as Redis's call(): the start fixes the command's time.
+    let started = crate::server::now_us();
+    let now = started / 1000;
     let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged };
     let mark = ctx.out.buf.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let shard = server.shard(ctx.client.id);
     let stats = &shard.cmds[cmd.id];
     stats.calls.fetch_add(1, Relaxed);
-    stats.usec.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+    stats.usec.fetch_add(crate::server::now_us().saturating_sub(started) as u64, Relaxed);
     shard.counters.commands.fetch_add(1, Relaxed);
     match result {
         Ok(Ok(())) => {}

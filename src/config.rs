@@ -447,6 +447,9 @@ static PARAMS: &[Param] = &[
     // Our own parameter: how long (microseconds) a client thread polls for
     // more input before blocking.
     p("busy-spin-us", None, Kind::Num { min: 0, max: 2147483647, unsigned: false, fmt: 0 }, 0, "50"),
+    // Ours too: client threads run as SCHED_BATCH (a woken client thread does not preempt
+    // the running one). Read when a client connects.
+    p("client-sched-batch", None, Kind::Bool, 0, "yes"),
 ];
 
 /// Parameters that this server implements (typed fields of [`Config`] or
@@ -481,6 +484,7 @@ const IMPLEMENTED: &[&str] = &[
     "repl-timeout",
     "hz",
     "busy-spin-us",
+    "client-sched-batch",
     "enable-debug-command",
     "daemonize",
     "logfile",
@@ -556,6 +560,8 @@ pub struct Config {
     pub active_expire_enabled: bool,
     /// `busy-spin-us`: microseconds a client thread polls before blocking.
     pub busy_spin_us: u64,
+    /// `client-sched-batch`: run client threads under SCHED_BATCH.
+    pub client_sched_batch: bool,
     /// no, yes or local.
     pub enable_debug_command: String,
     pub daemonize: bool,
@@ -598,6 +604,7 @@ impl Default for Config {
             hz: 10,
             active_expire_enabled: true,
             busy_spin_us: 50,
+            client_sched_batch: true,
             enable_debug_command: "no".to_string(),
             daemonize: false,
             logfile: String::new(),
@@ -662,6 +669,7 @@ impl Config {
             "repl-timeout" => self.repl_timeout = parse_or(&v, self.repl_timeout),
             "hz" => self.hz = parse_or(&v, self.hz).clamp(CONFIG_MIN_HZ, CONFIG_MAX_HZ),
             "busy-spin-us" => self.busy_spin_us = parse_or(&v, self.busy_spin_us),
+            "client-sched-batch" => self.client_sched_batch = v == "yes",
             "enable-debug-command" => self.enable_debug_command = v,
             "daemonize" => self.daemonize = v == "yes",
             "logfile" => self.logfile = v,
@@ -702,6 +710,7 @@ impl Config {
             "repl-timeout" => self.repl_timeout.to_string(),
             "hz" => self.hz.to_string(),
             "busy-spin-us" => self.busy_spin_us.to_string(),
+            "client-sched-batch" => yes_no(self.client_sched_batch),
             "enable-debug-command" => self.enable_debug_command.clone(),
             "daemonize" => yes_no(self.daemonize),
             "logfile" => self.logfile.clone(),
@@ -1689,8 +1698,9 @@ mod tests {
         );
         let dir = get1(&c, "dir");
         assert!(dir.starts_with('/'), "{dir}");
-        // 192 visible params in Redis 7.0.15 (with aliases) + busy-spin-us.
-        assert_eq!(c.get(&[b"*"]).len(), 193);
+        // 192 visible params in Redis 7.0.15 (with aliases) + busy-spin-us + client-sched-batch.
+        assert_eq!(c.get(&[b"*"]).len(), 194);
+        assert!(c.client_sched_batch);
         assert!(c.unimplemented.is_empty());
     }
 

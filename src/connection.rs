@@ -55,6 +55,9 @@ pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
 /// client as soon as it is accepted.
 pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
     let _ = stream.set_nodelay(true);
+    if server.client_sched_batch.load(Relaxed) && !sys::set_batch_policy() {
+        log::debug!("client {}: SCHED_BATCH refused", info.id);
+    }
     let id = info.id;
     let mut client = ClientState {
         id,
@@ -84,6 +87,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
     let mut pending: Vec<u8> = Vec::new();
     let mut out = Reply::default();
     let mut store = Store::new(&server.store);
+    let mut spin = SpinCredit::default();
     loop {
         if client.info.killed.load(Relaxed) {
             return Ok(());
@@ -132,7 +136,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
         if drained || out.buf.len() >= OUT_HIGH_WATER {
             flush(server, client.id, writer, &mut out)?;
             if pending.is_empty() {
-                wait_for_input(server, writer);
+                wait_for_input(server, writer, &mut spin);
             }
         }
     }
@@ -231,28 +235,64 @@ fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Repl
 
 /// Spin-then-block. After answering, a thread polls its socket briefly before blocking in
 /// `read`: a blocked thread costs the client a wake-up on every request, and on a virtual
-/// machine waking a halted CPU costs more than the request itself. At most one spinner per
-/// core, so spinning threads never crowd out threads with work; an idle connection spins once
-/// after its last reply and then blocks. (A per-connection credit that stopped spinning after
-/// misses was measured and lost: with 50 pipelining clients it let the CPUs halt.)
-fn wait_for_input(server: &Server, stream: &TcpStream) {
+/// machine waking a halted CPU costs far more than the request itself (20 µs here). At most one
+/// spinner per core, so spinning threads never crowd out threads with work. Spinning pays only
+/// when the next request comes back within the window (one client, or a few): each connection
+/// keeps a small credit, spends it on misses, refills it on a hit and, once it is spent, probes
+/// again every `SPIN_PROBE_EVERY` replies. With many busy clients the replies come back too late
+/// for any spin to catch them and the polls were measured to cost 1 syscall and 1-2 µs a request.
+fn wait_for_input(server: &Server, stream: &TcpStream, credit: &mut SpinCredit) {
     let us = server.busy_spin_us.load(Relaxed);
     if us == 0 {
         return;
     }
+    if !credit.should_spin() {
+        return;
+    }
     let spinners = &server.spinners;
     if spinners.fetch_add(1, Relaxed) < server.cores {
-        spin(stream, Duration::from_micros(us));
+        let hit = spin(stream, Duration::from_micros(us));
+        credit.record(hit);
     }
     spinners.fetch_sub(1, Relaxed);
 }
 
+/// Whether spinning has been paying off for this connection.
+#[derive(Default)]
+struct SpinCredit {
+    credit: u8,
+    skipped: u8,
+}
+
+const SPIN_CREDIT: u8 = 4;
+const SPIN_PROBE_EVERY: u8 = 32;
+
+impl SpinCredit {
+    fn should_spin(&mut self) -> bool {
+        if self.credit > 0 {
+            return true;
+        }
+        self.skipped += 1;
+        if self.skipped >= SPIN_PROBE_EVERY {
+            self.skipped = 0;
+            return true;
+        }
+        false
+    }
+    fn record(&mut self, hit: bool) {
+        self.credit = if hit { SPIN_CREDIT } else { self.credit.saturating_sub(1) };
+    }
+}
+
 /// Poll with `sched_yield` between tries until input arrives or `window` passes.
-fn spin(stream: &TcpStream, window: Duration) {
+fn spin(stream: &TcpStream, window: Duration) -> bool {
     let deadline = Instant::now() + window;
     loop {
-        if sys::readable_now(stream) || Instant::now() >= deadline {
-            return;
+        if sys::readable_now(stream) {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
         }
         sys::yield_now();
     }

@@ -139,6 +139,7 @@ pub struct Server {
     /// per command.
     pub requirepass_set: AtomicBool,
     pub busy_spin_us: AtomicU64,
+    pub client_sched_batch: AtomicBool,
     pub maxclients: AtomicUsize,
     pub proto_max_bulk_len: AtomicUsize,
     pub active_expire: AtomicBool,
@@ -176,6 +177,7 @@ impl Server {
             tcp_port: AtomicUsize::new(config.port as usize),
             requirepass_set: AtomicBool::new(false),
             busy_spin_us: AtomicU64::new(0),
+            client_sched_batch: AtomicBool::new(true),
             maxclients: AtomicUsize::new(0),
             proto_max_bulk_len: AtomicUsize::new(0),
             active_expire: AtomicBool::new(true),
@@ -197,6 +199,7 @@ impl Server {
         let c = read(&self.config);
         self.requirepass_set.store(c.requirepass.is_some(), Relaxed);
         self.busy_spin_us.store(c.busy_spin_us, Relaxed);
+        self.client_sched_batch.store(c.client_sched_batch, Relaxed);
         self.maxclients.store(c.maxclients as usize, Relaxed);
         self.proto_max_bulk_len.store(c.proto_max_bulk_len as usize, Relaxed);
         self.active_expire.store(c.active_expire_enabled, Relaxed);

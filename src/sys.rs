@@ -7,6 +7,7 @@ use std::os::fd::AsRawFd;
 unsafe extern "C" {
     fn recv(fd: i32, buf: *mut u8, len: usize, flags: i32) -> isize;
     fn sched_yield() -> i32;
+    fn sched_setscheduler(pid: i32, policy: i32, param: *const i32) -> i32;
     fn listen(fd: i32, backlog: i32) -> i32;
     fn getrlimit(resource: i32, rlim: *mut RLimit) -> i32;
     fn setrlimit(resource: i32, rlim: *const RLimit) -> i32;
@@ -82,4 +83,14 @@ pub fn set_backlog(l: &TcpListener, backlog: i32) {
     if r != 0 {
         log::warn!("could not raise the listen backlog to {backlog}");
     }
+}
+
+const SCHED_BATCH: i32 = 3;
+
+/// Mark the calling thread SCHED_BATCH: when woken it waits for the running task to block or
+/// use up its slice instead of preempting it.
+pub fn set_batch_policy() -> bool {
+    let prio = 0i32;
+    // SAFETY: pid 0 is the calling thread; `prio` is a valid sched_param (one int) that is only read.
+    unsafe { sched_setscheduler(0, SCHED_BATCH, &prio) == 0 }
 }
