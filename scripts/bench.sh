@@ -15,7 +15,8 @@
 #
 # Output: one line per case "case (unit): redis=X candidate=Y ratio=R" where R > 1 always
 # means the candidate is better (throughput: candidate/redis; latency, memory, time:
-# redis/candidate), then a summary with the minimum and median throughput ratio.
+# redis/candidate), then summaries with the minimum and median ratio: throughput cases, then
+# throughput and latency cases together.
 # Exit status: 0 whatever the ratios; non-zero only if something failed to run.
 # Never uses port 6379; all traffic is on 127.0.0.1; every started process is stopped on exit.
 
@@ -213,7 +214,7 @@ preload "$CPORT"
 CASES=(
     "PING P1|PING|-t ping_mbulk -c 50 -P 1 -n N1|tput"
     "SET P1|SET __bench_probe v|-t set -c 50 -P 1 -n N1|tput"
-    "GET P1|GET __bench_probe|-t get -c 50 -P 1 -n N1|tput"
+    "GET P1|GET __bench_probe|-t get -c 50 -P 1 -n N1|lat"
     "INCR P1|INCR __bench_probe_n|-t incr -c 50 -P 1 -n N1|tput"
     "MSET10 P1|MSET __bench_probe v|-t mset -c 50 -P 1 -n N1|tput"
     "PING P16|PING|-t ping_mbulk -c 50 -P 16 -n N16|tput"

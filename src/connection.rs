@@ -257,15 +257,25 @@ fn wait_for_input(server: &Server, stream: &TcpStream, credit: &mut SpinCredit) 
     spinners.fetch_sub(1, Relaxed);
 }
 
+/// Misses in a row after which a connection stops spinning.
+const SPIN_CREDIT: u8 = 4;
+/// A connection that stopped spinning tries again after this many replies.
+const SPIN_PROBE_EVERY: u8 = 32;
+/// A `sched_yield` that took longer than this ran another thread.
+const BUSY_YIELD: Duration = Duration::from_micros(5);
+
 /// Whether spinning has been paying off for this connection.
-#[derive(Default)]
 struct SpinCredit {
     credit: u8,
     skipped: u8,
 }
 
-const SPIN_CREDIT: u8 = 4;
-const SPIN_PROBE_EVERY: u8 = 32;
+impl Default for SpinCredit {
+    /// A new connection spins until it has missed `SPIN_CREDIT` times.
+    fn default() -> Self {
+        SpinCredit { credit: SPIN_CREDIT, skipped: 0 }
+    }
+}
 
 impl SpinCredit {
     fn should_spin(&mut self) -> bool {
@@ -286,14 +296,40 @@ impl SpinCredit {
 
 /// Poll with `sched_yield` between tries until input arrives or `window` passes.
 fn spin(stream: &TcpStream, window: Duration) -> bool {
-    let deadline = Instant::now() + window;
+    let mut now = Instant::now();
+    let deadline = now + window;
     loop {
         if sys::readable_now(stream) {
             return true;
         }
-        if Instant::now() >= deadline {
+        if now >= deadline {
             return false;
         }
         sys::yield_now();
+        let after = Instant::now();
+        if after - now > BUSY_YIELD {
+            // Another thread ran: the CPU has work, so it will not halt, and every further
+            // yield would push this thread's scheduling deadline back (a latency tail).
+            return false;
+        }
+        now = after;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spin_credit_stops_after_misses_probes_and_refills_on_a_hit() {
+        let mut c = SpinCredit::default();
+        for _ in 0..SPIN_CREDIT {
+            assert!(c.should_spin());
+            c.record(false);
+        }
+        let spins = (0..SPIN_PROBE_EVERY).filter(|_| c.should_spin()).count();
+        assert_eq!(spins, 1, "one probe per {SPIN_PROBE_EVERY} replies once the credit is spent");
+        c.record(true);
+        assert!((0..10).all(|_| c.should_spin()), "a hit restores the credit");
     }
 }

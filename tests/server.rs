@@ -240,6 +240,29 @@ fn config_get_set_round_trip() {
     assert_eq!(help.array()[0], Resp::Simple("CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:".into()));
 }
 
+/// Our own two scheduling parameters: readable, settable, validated, and clients connected
+/// before and after a change keep being served.
+#[test]
+fn config_client_scheduling_parameters() {
+    let s = Server::start(&["--busy-spin-us", "0"]);
+    let mut c = s.client();
+    assert_eq!(c.cmd(&["CONFIG", "GET", "client-sched-batch"]), bulks(&["client-sched-batch", "yes"]));
+    assert_eq!(c.cmd(&["CONFIG", "GET", "busy-spin-us"]), bulks(&["busy-spin-us", "0"]));
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "client-sched-batch", "maybe"]),
+        err(
+            "ERR CONFIG SET failed (possibly related to argument 'client-sched-batch') - argument must be 'yes' or 'no'"
+        )
+    );
+    assert_eq!(c.cmd(&["CONFIG", "SET", "client-sched-batch", "no", "busy-spin-us", "20"]), Resp::ok());
+    assert_eq!(c.cmd(&["CONFIG", "GET", "client-sched-batch"]), bulks(&["client-sched-batch", "no"]));
+    let mut later = s.client();
+    for i in 0..50 {
+        assert_eq!(later.cmd(&["INCR", "n"]), Resp::Int(2 * i + 1));
+        assert_eq!(c.cmd(&["INCR", "n"]), Resp::Int(2 * i + 2));
+    }
+}
+
 #[test]
 fn config_resetstat_clears_counters() {
     let s = Server::start(&[]);

@@ -229,6 +229,7 @@ def report(path):
     for n in notes:
         print("# note: " + n)
     tput = []
+    lat = []
     for name in order:
         kind = kinds[name]
         if name in skips:
@@ -262,11 +263,16 @@ def report(path):
         print(line)
         if kind == "tput" and ratio is not None:
             tput.append((ratio, name))
+        if kind == "lat" and ratio is not None and name.endswith((" p50", " p99")):
+            lat.append((ratio, name))
     if tput:
         lo = min(tput)
         med = statistics.median(r for r, _ in tput)
         print("summary: throughput ratio (candidate/redis) over %d cases: min=%.2f (%s) median=%.2f"
               % (len(tput), lo[0], lo[1], med))
+        both = tput + lat
+        print("summary: throughput and request latency ratios over %d cases: min=%.2f (%s) median=%.2f"
+              % (len(both), min(both)[0], min(both)[1], statistics.median(r for r, _ in both)))
     else:
         print("summary: no throughput case ran")
 
