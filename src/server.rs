@@ -147,6 +147,8 @@ pub struct Server {
     pub stat_peak_memory: AtomicUsize,
     /// Client threads spinning for input right now, and the cores they may occupy.
     pub spinners: AtomicUsize,
+    /// Client threads not blocked in `read`: serving a request, flushing or spinning.
+    pub active_clients: AtomicUsize,
     pub cores: usize,
     /// Fixed at start-up (`databases` is immutable).
     pub databases: usize,
@@ -184,6 +186,7 @@ impl Server {
             hz: AtomicU64::new(10),
             stat_peak_memory: AtomicUsize::new(0),
             spinners: AtomicUsize::new(0),
+            active_clients: AtomicUsize::new(0),
             cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             databases: dbs.max(1),
             repl: crate::replication::Repl::new(&config),
