@@ -263,12 +263,12 @@ fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Repl
 
 /// Spin-then-block. After answering, a thread polls its socket briefly before blocking in
 /// `read`: a blocked thread costs the client a wake-up on every request, and on a virtual
-/// machine waking a halted CPU costs far more than the request itself (20 µs here). At most one
-/// spinner per core, so spinning threads never crowd out threads with work. Spinning pays only
-/// when the next request comes back within the window (one client, or a few): each connection
-/// keeps a small credit, spends it on misses, refills it on a hit and, once it is spent, probes
-/// again every `SPIN_PROBE_EVERY` replies. With many busy clients the replies come back too late
-/// for any spin to catch them and the polls were measured to cost 1 syscall and 1-2 µs a request.
+/// machine waking a halted CPU costs far more than the request itself (20 µs here). Spinning
+/// pays only while the server is otherwise idle (one client, or a few): so a thread spins only
+/// while no other client thread is active, at most one per core, and each connection keeps a
+/// small credit, spent on misses, refilled on a hit and, once spent, probed again every
+/// `SPIN_PROBE_EVERY` replies. With many busy clients the replies come back too late for any
+/// spin to catch them, and the polls were measured to cost 1 syscall and 1-2 µs a request.
 fn wait_for_input(server: &Server, stream: &TcpStream, credit: &mut SpinCredit) {
     let us = server.busy_spin_us.load(Relaxed);
     if us == 0 {
