@@ -405,6 +405,11 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
         reply_error(server, out, &CmdError::ReadOnly);
         return;
     }
+    if !cmd.spec.has(flags::FAST) {
+        // Handlers of slower commands (INFO, SAVE, REPLICAOF, ...) may lock the keyspace
+        // themselves: never enter one holding the guard an earlier command of the batch took.
+        store.release();
+    }
     client.info.last_cmd.store(cmd.id, Relaxed);
     // Two clock reads per command, as Redis's call(): the start fixes the command's time.
     let started = crate::server::now_us();

@@ -42,7 +42,7 @@ struct RawReplica {
 
 impl RawReplica {
     fn connect(port: u16) -> RawReplica {
-        let w = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let w = common::connect_stream(port);
         w.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
         let r = BufReader::new(w.try_clone().expect("clone"));
         RawReplica { r, w, bytes: 0 }

@@ -186,3 +186,50 @@ fn concurrent_pipelines_keep_their_order() {
         t.join().expect("pipeline thread");
     }
 }
+
+/// A pipelined batch keeps the keyspace locked from its first data command on; commands whose
+/// handlers lock it themselves (INFO, SAVE, ...) once hung the connection and, holding the
+/// lock, the whole server. Every command here follows key lookups in the same write.
+#[test]
+fn slow_commands_pipelined_after_key_commands_answer() {
+    let s = Server::start(&[]);
+    let mut c = s.client();
+    let cmds: &[&[&str]] = &[
+        &["INFO"],
+        &["INFO", "keyspace"],
+        &["INFO", "persistence"],
+        &["DBSIZE"],
+        &["CONFIG", "GET", "hz"],
+        &["SAVE"],
+        &["LASTSAVE"],
+        &["KEYS", "*"],
+        &["SCAN", "0"],
+        &["RANDOMKEY"],
+        &["CLIENT", "LIST"],
+        &["COMMAND", "COUNT"],
+        &["ROLE"],
+        &["REPLICAOF", "NO", "ONE"],
+        &["WAIT", "0", "0"],
+        &["MSET", "a", "1", "b", "2"],
+        &["DEL", "a"],
+        &["FLUSHDB"],
+        &["TIME"],
+    ];
+    let mut req = Vec::new();
+    for cmd in cmds {
+        for key in ["k1", "k2", "k3"] {
+            req.extend_from_slice(&Client::encode(&[b"SET", key.as_bytes(), b"v"]));
+        }
+        let args: Vec<&[u8]> = cmd.iter().map(|a| a.as_bytes()).collect();
+        req.extend_from_slice(&Client::encode(&args));
+    }
+    c.send_raw(&req);
+    for cmd in cmds {
+        for _ in 0..3 {
+            assert_eq!(c.read(), Resp::ok(), "{cmd:?}");
+        }
+        assert!(!c.read().is_error(), "{cmd:?}");
+    }
+    let mut other = s.client();
+    assert_eq!(other.cmd(&["GET", "k1"]), Resp::bulk("v"));
+}

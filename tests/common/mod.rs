@@ -200,6 +200,25 @@ impl Drop for Server {
     }
 }
 
+/// Connect to a local test server.
+pub fn connect_stream(port: u16) -> TcpStream {
+    // Now and then (about one run in a hundred of a test binary, on this VM) the kernel answers
+    // the SYN with a reset although the server is up and listening: measured with the
+    // listener in `ss`, one SYN out, one RST back, no listen overflow or drop, and an
+    // immediate retry connects. That is loopback port reuse meeting a stale timewait socket
+    // of an earlier connection, not the server: retry refusals briefly, fail on anything else.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            Err(e) => panic!("connect to {port}: {e}"),
+        }
+    }
+}
+
 /// A minimal blocking RESP2 client.
 pub struct Client {
     pub stream: TcpStream,
@@ -208,21 +227,7 @@ pub struct Client {
 
 impl Client {
     pub fn connect(port: u16) -> Client {
-        // Now and then (about one run in a hundred of a test binary, on this VM) the kernel answers
-        // the SYN with a reset although the server is up and listening: measured with the
-        // listener in `ss`, one SYN out, one RST back, no listen overflow or drop, and an
-        // immediate retry connects. That is loopback port reuse meeting a stale timewait socket
-        // of an earlier connection, not the server: retry refusals briefly, fail on anything else.
-        let deadline = Instant::now() + Duration::from_secs(2);
-        let stream = loop {
-            match TcpStream::connect(("127.0.0.1", port)) {
-                Ok(s) => break s,
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(5))
-                }
-                Err(e) => panic!("connect to {port}: {e}"),
-            }
-        };
+        let stream = connect_stream(port);
         stream.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
         stream.set_nodelay(true).expect("nodelay");
         let reader = BufReader::new(stream.try_clone().expect("clone"));
