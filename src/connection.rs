@@ -207,6 +207,7 @@ fn execute_buffer(
     // CLIENT LIST's qbuf (the unprocessed input, as Redis's query buffer) and idle.
     client.info.qbuf.store(data.len(), Relaxed);
     client.info.last_interaction.store(crate::server::now_ms() / 1000, Relaxed);
+    prefetch_keys(store, client.db, data);
     let mut pos = 0;
     while pos < data.len() {
         match parser.parse(&data[pos..]) {
@@ -246,6 +247,35 @@ fn execute_buffer(
         }
     }
     (pos, Next::Continue)
+}
+
+/// Commands of a pipelined batch whose keys are prefetched before it runs.
+const PREFETCH_MAX: usize = 16;
+
+/// A random key lookup costs two cache misses (bucket slot, entry), 20-25% of the server's time
+/// at pipeline 16. With several commands in the buffer, start loading every key's slot, then
+/// every slot's first entry, so the misses overlap instead of coming one after another.
+fn prefetch_keys(store: &mut Store<'_>, db: usize, data: &[u8]) {
+    let mut keys: [&[u8]; PREFETCH_MAX] = [&[]; PREFETCH_MAX];
+    let (mut n, mut off) = (0, 0);
+    while n < PREFETCH_MAX {
+        let Some((key, len)) = crate::resp::peek_key(&data[off..]) else { break };
+        if let Some(k) = key {
+            keys[n] = k;
+            n += 1;
+        }
+        off += len;
+    }
+    if n < 2 {
+        return;
+    }
+    let table = &store.db(db).table;
+    for k in &keys[..n] {
+        table.prefetch_slot(k);
+    }
+    for k in &keys[..n] {
+        table.prefetch_entry(k);
+    }
 }
 
 fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Reply) -> std::io::Result<()> {

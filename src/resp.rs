@@ -261,6 +261,36 @@ fn read_len_line(buf: &[u8], pos: usize) -> Option<(usize, usize)> {
     if buf.get(i) == Some(&b'\r') && buf.get(i + 1) == Some(&b'\n') { Some((n, i + 2)) } else { None }
 }
 
+/// A quick look at the next complete multibulk command in `buf` without parsing it for real:
+/// its second argument (the key of most commands), if any, and its length in bytes. `None` if
+/// `buf` does not start with a complete, well-formed multibulk of at most 64 arguments; the
+/// real parser decides what such input means.
+pub fn peek_key(buf: &[u8]) -> Option<(Option<&[u8]>, usize)> {
+    if buf.first() != Some(&b'*') {
+        return None;
+    }
+    let (argc, mut pos) = read_len_line(buf, 1)?;
+    if argc == 0 || argc > 64 {
+        return None;
+    }
+    let mut key = None;
+    for i in 0..argc {
+        if buf.get(pos) != Some(&b'$') {
+            return None;
+        }
+        let (len, start) = read_len_line(buf, pos + 1)?;
+        let end = start.checked_add(len)?;
+        if buf.get(end..end + 2) != Some(b"\r\n".as_slice()) {
+            return None;
+        }
+        if i == 1 {
+            key = Some(&buf[start..end]);
+        }
+        pos = end + 2;
+    }
+    Some((key, pos))
+}
+
 fn proto_err(msg: &str) -> Parsed {
     Parsed::Error(ProtoError(msg.to_string()))
 }
@@ -574,6 +604,25 @@ pub fn fmt_double(d: f64) -> String {
     } else {
         let _ = write!(s, "{d}");
         s
+    }
+}
+
+#[cfg(test)]
+mod peek_tests {
+    use super::peek_key;
+
+    #[test]
+    fn peek_key_finds_the_second_argument_and_the_command_length() {
+        let cmd = b"*3\r\n$3\r\nSET\r\n$3\r\nk:1\r\n$1\r\nv\r\n*1\r\n$4\r\nPING\r\n";
+        let (key, len) = peek_key(cmd).unwrap();
+        assert_eq!((key, len), (Some(&b"k:1"[..]), 29));
+        assert_eq!(peek_key(&cmd[len..]), Some((None, 14)));
+        // Incomplete, inline, malformed or oversized input is left to the real parser.
+        for bad in
+            [&cmd[..28], b"GET k\r\n", b"*2\r\n$3\r\nGET\r\n$1\r\nkk\r\n", b"*0\r\n", b"*65\r\n", b"*1\r\n$-1\r\n"]
+        {
+            assert_eq!(peek_key(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 }
 

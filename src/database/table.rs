@@ -543,6 +543,18 @@ struct Found {
     e: Entry,
 }
 
+/// A prefetch hint for the cache line at `p`; never faults, whatever `p` is.
+#[inline]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 is a hint: it does not access memory architecturally and cannot fault.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 fn no_buckets() -> Box<[Slot]> {
     Box::new([])
 }
@@ -659,6 +671,38 @@ impl<O> Table<O> {
         match link {
             Link::Bucket(t, b) => self.ht[t][b] = v,
             Link::After(prev) => prev.set_next(v),
+        }
+    }
+
+    /// Start loading the bucket slot(s) `key` hashes to: the first of a lookup's two cache
+    /// misses. A hint only; it reads nothing through the slot.
+    pub fn prefetch_slot(&self, key: &[u8]) {
+        if self.is_empty() {
+            return;
+        }
+        let h = self.hash(key);
+        for table in 0..self.tables() {
+            let ht = &self.ht[table];
+            if !ht.is_empty() {
+                prefetch(&ht[(h as usize) & (ht.len() - 1)] as *const Slot as *const u8);
+            }
+        }
+    }
+
+    /// Start loading the first entry of `key`'s bucket (the second miss); cheap once
+    /// `prefetch_slot` has brought the slot in.
+    pub fn prefetch_entry(&self, key: &[u8]) {
+        if self.is_empty() {
+            return;
+        }
+        let h = self.hash(key);
+        for table in 0..self.tables() {
+            let ht = &self.ht[table];
+            if !ht.is_empty()
+                && let Some(p) = ht[(h as usize) & (ht.len() - 1)]
+            {
+                prefetch(p.as_ptr());
+            }
         }
     }
 
