@@ -5,9 +5,12 @@
 # alternation (redis, candidate, then candidate, redis in the next round, ...) so machine
 # noise hits both alike, and the median over the rounds is reported.
 #
-# Usage: scripts/bench.sh [--quick] [--pin] [--rounds N] [--no-build] [--bin PATH] [--out DIR]
+# Usage: scripts/bench.sh [--quick] [--pin] [--same-session] [--rounds N] [--no-build] [--bin PATH] [--out DIR]
 #   --quick     about a minute: fewer requests and cases, 3 rounds, one connection round
 #   --pin       servers on core 0, clients (redis-benchmark, redis-cli, python) on core 1
+#   --same-session  start the servers in this script's session instead of their own (setsid):
+#               with autogroup scheduling, every thread of a server then competes one to one
+#               with the single-threaded redis-benchmark for CPU
 #   --rounds N  rounds per case (default 3; at least 3 is sensible)
 #   --no-build  use the existing target/release/redis-rust
 #   --bin PATH  candidate binary (implies --no-build)
@@ -28,6 +31,7 @@ HOST=127.0.0.1
 
 QUICK=0
 PIN=0
+SESSION=1
 ROUNDS=3
 BUILD=1
 BIN="$ROOT/target/release/redis-rust"
@@ -36,11 +40,12 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --pin) PIN=1 ;;
+        --same-session) SESSION=0 ;;
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --no-build) BUILD=0 ;;
         --bin) BIN=${2:?--bin needs a path}; BUILD=0; shift ;;
         --out) OUT=${2:?--out needs a directory}; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,6 +64,14 @@ if [ $PIN = 1 ]; then
 else
     SRV_PIN=()
     CLI_PIN=()
+fi
+# Both servers run in their own session, as a daemon (or a systemd service, in its own cgroup)
+# does: Linux's autogroup scheduling then weighs each server as one group against the
+# benchmark's session, instead of each of the candidate's client threads against the whole
+# single-threaded redis-benchmark. setsid execs in place (the script has no job control), so
+# the server keeps the PID recorded below.
+if [ $SESSION = 1 ] && command -v setsid >/dev/null; then
+    SRV_PIN=(setsid "${SRV_PIN[@]}")
 fi
 
 [ -n "$OUT" ] || OUT="$ROOT/target/bench/$(date +%Y%m%d-%H%M%S)"
@@ -198,6 +211,13 @@ RPID=$SRV_PID
 start_candidate "$CPORT"
 CPID=$SRV_PID
 log "redis-server on $RPORT (pid $RPID), candidate on $CPORT (pid $CPID)$([ $PIN = 1 ] && echo ', pinned')"
+if [ "${SRV_PIN[0]:-}" = setsid ]; then
+    emit note "servers run in their own session (setsid); --same-session runs them in the benchmark's"
+else
+    emit note "servers run in the benchmark's session (autogroup: candidate threads compete one to one with redis-benchmark)"
+fi
+[ "$(ps -o comm= -p "$CPID")" = redis-rust ] || [ -n "${BIN##*redis-rust}" ] \
+    || { echo "bench: pid $CPID is not the candidate ($(ps -o comm= -p "$CPID"))" >&2; exit 1; }
 
 if ! knows "$CPORT" CONFIG GET maxclients; then
     emit note "candidate has no CONFIG command: its flags cannot be checked; today it ignores --save/--appendonly/--maxclients (built-in maxclients 10000)"
