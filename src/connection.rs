@@ -111,7 +111,11 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
             reader.consume(n);
             next
         } else {
-            if read_more(&mut reader, &mut pending, &parser)? == 0 {
+            // The rest of a partial command may be slow to come: blocked, not active.
+            server.active_clients.fetch_sub(1, Relaxed);
+            let more = read_more(&mut reader, &mut pending, &parser);
+            server.active_clients.fetch_add(1, Relaxed);
+            if more? == 0 {
                 return Ok(());
             }
             let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, &pending);

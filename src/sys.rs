@@ -1,4 +1,5 @@
 //! The few libc calls std does not expose: a non-blocking readiness probe, `sched_yield`,
+//! `sched_setscheduler` (SCHED_BATCH client threads),
 //! re-issuing `listen` with Redis's backlog, and the process id.
 
 use std::net::{TcpListener, TcpStream};
