@@ -405,9 +405,10 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
         reply_error(server, out, &CmdError::ReadOnly);
         return;
     }
-    if !cmd.spec.has(flags::FAST) {
-        // Handlers of slower commands (INFO, SAVE, REPLICAOF, ...) may lock the keyspace
-        // themselves: never enter one holding the guard an earlier command of the batch took.
+    if !cmd.spec.has(flags::FAST) && !cmd.spec.has(flags::WRITE) {
+        // Handlers of slower read-only and admin commands (INFO, SAVE, SHUTDOWN, REPLICAOF, ...)
+        // may lock the keyspace themselves: never enter one holding the guard an earlier command
+        // of the batch took. Data commands (fast or writes) work through `ctx.store`.
         store.release();
     }
     client.info.last_cmd.store(cmd.id, Relaxed);

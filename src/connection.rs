@@ -6,7 +6,7 @@
 
 use crate::command::{ClientState, Store, dispatch};
 use crate::resp::{Parsed, Parser, Reply};
-use crate::server::{ClientInfo, Server, lock};
+use crate::server::{ClientInfo, Inactive, Server, lock};
 use crate::sys;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -112,9 +112,10 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
             next
         } else {
             // The rest of a partial command may be slow to come: blocked, not active.
-            server.active_clients.fetch_sub(1, Relaxed);
-            let more = read_more(&mut reader, &mut pending, &parser);
-            server.active_clients.fetch_add(1, Relaxed);
+            let more = {
+                let _blocked = Inactive::new(server);
+                read_more(&mut reader, &mut pending, &parser)
+            };
             if more? == 0 {
                 return Ok(());
             }
@@ -152,10 +153,8 @@ fn fill<'r>(server: &Server, reader: &'r mut BufReader<&TcpStream>) -> std::io::
     if !reader.buffer().is_empty() {
         return reader.fill_buf();
     }
-    server.active_clients.fetch_sub(1, Relaxed);
-    let r = reader.fill_buf();
-    server.active_clients.fetch_add(1, Relaxed);
-    r
+    let _blocked = Inactive::new(server);
+    reader.fill_buf()
 }
 
 /// One count in `active_clients` for the life of a client thread (blocking reads step out).
@@ -211,7 +210,9 @@ fn execute_buffer(
     // CLIENT LIST's qbuf (the unprocessed input, as Redis's query buffer) and idle.
     client.info.qbuf.store(data.len(), Relaxed);
     client.info.last_interaction.store(crate::server::now_ms() / 1000, Relaxed);
-    prefetch_keys(store, client.db, data);
+    if client.authenticated {
+        prefetch_keys(store, client.db, data);
+    }
     let mut pos = 0;
     while pos < data.len() {
         match parser.parse(&data[pos..]) {
@@ -287,7 +288,11 @@ fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Repl
         return Ok(());
     }
     server.shard(client_id).counters.net_out.fetch_add(out.buf.len() as u64, Relaxed);
-    let r = writer.write_all(&out.buf);
+    let r = {
+        // A client that stops reading can block this write indefinitely.
+        let _blocked = Inactive::new(server);
+        writer.write_all(&out.buf)
+    };
     out.buf.clear();
     if out.buf.capacity() > 4 * OUT_HIGH_WATER {
         out.buf.shrink_to(READ_BUF);
@@ -312,8 +317,9 @@ fn wait_for_input(server: &Server, stream: &TcpStream, credit: &mut SpinCredit) 
         return;
     }
     let spinners = &server.spinners;
-    if spinners.fetch_add(1, Relaxed) < server.cores {
-        let hit = spin(server, stream, Duration::from_micros(us));
+    if spinners.fetch_add(1, Relaxed) < server.cores
+        && let Some(hit) = spin(server, stream, Duration::from_micros(us))
+    {
         credit.record(hit);
     }
     spinners.fetch_sub(1, Relaxed);
@@ -364,23 +370,28 @@ impl SpinCredit {
     }
 }
 
-/// Poll with `sched_yield` between tries until input arrives or `window` passes.
-fn spin(server: &Server, stream: &TcpStream, window: Duration) -> bool {
+/// Poll with `sched_yield` between tries until input arrives (`Some(true)`) or `window` passes
+/// (`Some(false)`, a miss); `None` when the spin gave way to other work, which says nothing
+/// about this connection.
+fn spin(server: &Server, stream: &TcpStream, window: Duration) -> Option<bool> {
     let mut now = Instant::now();
     let deadline = now + window;
     loop {
         if sys::readable_now(stream) {
-            return true;
+            return Some(true);
         }
-        if now >= deadline || others_active(server) {
-            return false;
+        if now >= deadline {
+            return Some(false);
+        }
+        if others_active(server) {
+            return None;
         }
         sys::yield_now();
         let after = Instant::now();
         if after - now > BUSY_YIELD {
             // Another thread ran: the CPU has work, so it will not halt, and every further
             // yield would push this thread's scheduling deadline back (a latency tail).
-            return false;
+            return None;
         }
         now = after;
     }

@@ -642,6 +642,7 @@ pub fn wait(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut buf = Vec::new();
     st.encode_cmd(&mut buf, None, [&b"REPLCONF"[..], b"GETACK", b"*"].into_iter());
     st.feed(&buf);
+    let _blocked = crate::server::Inactive::new(ctx.server);
     loop {
         // Woken by every ACK; the bounded sleep notices a killed client or a dropped replica.
         let now = Instant::now();

@@ -123,6 +123,23 @@ impl ClientInfo {
     }
 }
 
+/// Counts the calling client thread out of `Server::active_clients` while it may block
+/// (reading, writing to a slow client, WAIT), and back in when dropped.
+pub struct Inactive<'a>(&'a AtomicUsize);
+
+impl<'a> Inactive<'a> {
+    pub fn new(server: &'a Server) -> Self {
+        server.active_clients.fetch_sub(1, Relaxed);
+        Inactive(&server.active_clients)
+    }
+}
+
+impl Drop for Inactive<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Relaxed);
+    }
+}
+
 pub struct Server {
     pub store: Mutex<Keyspace>,
     pub config: RwLock<Config>,
