@@ -6,7 +6,7 @@
 
 use crate::command::{ClientState, Store, dispatch};
 use crate::resp::{Parsed, Parser, Reply};
-use crate::server::{ClientInfo, Inactive, Server, lock};
+use crate::server::{Active, ClientInfo, Inactive, Server, lock};
 use crate::sys;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -155,22 +155,6 @@ fn fill<'r>(server: &Server, reader: &'r mut BufReader<&TcpStream>) -> std::io::
     }
     let _blocked = Inactive::new(server);
     reader.fill_buf()
-}
-
-/// One count in `active_clients` for the life of a client thread (blocking reads step out).
-struct Active<'a>(&'a Server);
-
-impl<'a> Active<'a> {
-    fn enter(server: &'a Server) -> Self {
-        server.active_clients.fetch_add(1, Relaxed);
-        Active(server)
-    }
-}
-
-impl Drop for Active<'_> {
-    fn drop(&mut self) {
-        self.0.active_clients.fetch_sub(1, Relaxed);
-    }
 }
 
 /// Read the rest of a command that did not fit in the reader's buffer straight into

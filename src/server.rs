@@ -123,6 +123,22 @@ impl ClientInfo {
     }
 }
 
+/// One count in `active_clients` for the life of a client thread (blocking reads step out).
+pub struct Active<'a>(&'a Server);
+
+impl<'a> Active<'a> {
+    pub fn enter(server: &'a Server) -> Self {
+        server.active_clients.fetch_add(1, Relaxed);
+        Active(server)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.active_clients.fetch_sub(1, Relaxed);
+    }
+}
+
 /// Counts the calling client thread out of `Server::active_clients` while it may block
 /// (reading, writing to a slow client, WAIT), and back in when dropped.
 pub struct Inactive<'a>(&'a AtomicUsize);

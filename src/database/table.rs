@@ -674,35 +674,25 @@ impl<O> Table<O> {
         }
     }
 
+    /// The bucket slots `key` hashes to: one, or one per table while rehashing.
+    fn home_slots(&self, key: &[u8]) -> impl Iterator<Item = &Slot> {
+        let h = if self.is_empty() { 0 } else { self.hash(key) };
+        self.ht[..self.tables()].iter().filter(|ht| !ht.is_empty()).map(move |ht| &ht[(h as usize) & (ht.len() - 1)])
+    }
+
     /// Start loading the bucket slot(s) `key` hashes to: the first of a lookup's two cache
     /// misses. A hint only; it reads nothing through the slot.
     pub fn prefetch_slot(&self, key: &[u8]) {
-        if self.is_empty() {
-            return;
-        }
-        let h = self.hash(key);
-        for table in 0..self.tables() {
-            let ht = &self.ht[table];
-            if !ht.is_empty() {
-                prefetch(&ht[(h as usize) & (ht.len() - 1)] as *const Slot as *const u8);
-            }
+        for slot in self.home_slots(key) {
+            prefetch(slot as *const Slot as *const u8);
         }
     }
 
     /// Start loading the first entry of `key`'s bucket (the second miss); cheap once
     /// `prefetch_slot` has brought the slot in.
     pub fn prefetch_entry(&self, key: &[u8]) {
-        if self.is_empty() {
-            return;
-        }
-        let h = self.hash(key);
-        for table in 0..self.tables() {
-            let ht = &self.ht[table];
-            if !ht.is_empty()
-                && let Some(p) = ht[(h as usize) & (ht.len() - 1)]
-            {
-                prefetch(p.as_ptr());
-            }
+        for p in self.home_slots(key).flatten() {
+            prefetch(p.as_ptr());
         }
     }
 
@@ -1482,6 +1472,28 @@ mod tests {
         }
         let empty: Table<Obj> = Table::new();
         assert_eq!(empty.scan(0, |_| panic!("empty")), 0);
+    }
+
+    /// The home slots the prefetch hints use are the buckets `find` searches: one table, or
+    /// both while rehashing; none for a table that never had a key.
+    #[test]
+    fn home_slots_follow_the_tables() {
+        let mut t: Table<Obj> = Table::new();
+        assert_eq!(t.home_slots(b"k1").count(), 0);
+        t.prefetch_slot(b"k1");
+        t.prefetch_entry(b"k1");
+        fill(&mut t, "k", 0..64);
+        assert_eq!(t.home_slots(b"k1").count(), 1);
+        assert_eq!(t.home_slots(b"k1").flatten().count(), 1, "k1's bucket holds an entry");
+        fill(&mut t, "k", 64..65);
+        assert!(t.rehash_idx.is_some());
+        assert_eq!(t.home_slots(b"k1").count(), 2);
+        for i in 0..65 {
+            let k = format!("k{i}");
+            t.prefetch_slot(k.as_bytes());
+            t.prefetch_entry(k.as_bytes());
+            assert!(t.home_slots(k.as_bytes()).flatten().count() >= 1, "{k}");
+        }
     }
 
     #[test]
