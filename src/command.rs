@@ -2,8 +2,11 @@
 //! positions, handler) by its family in `commands/`, and `dispatch` does the generic checks
 //! (lookup, arity, authentication) once before calling the handler.
 
-use crate::database::{Db, Keyspace};
+pub mod blocking;
+
+use crate::database::{DbMut, EventLog, Keyspace};
 use crate::error::{CmdError, CmdResult};
+use crate::propagate::{PropArgs, Propagated};
 use crate::resp::{Args, Reply};
 use crate::server::{Server, lock};
 use std::collections::HashMap;
@@ -223,6 +226,26 @@ pub struct ClientState {
     /// The last command this client ran: pipelines mostly repeat one command, and comparing
     /// its name is cheaper than hashing it.
     pub last: Option<&'static Command>,
+    /// Bytes of the current input consumed before the running command (the master link's
+    /// REPLCONF GETACK reports the offset before itself).
+    pub input_pos: usize,
+}
+
+impl ClientState {
+    pub fn new(info: std::sync::Arc<crate::server::ClientInfo>, authenticated: bool) -> Self {
+        ClientState {
+            id: info.id,
+            db: 0,
+            authenticated,
+            resp: 2,
+            close_after_reply: false,
+            info,
+            modes: ClientModes::default(),
+            repl_handoff: None,
+            last: None,
+            input_pos: 0,
+        }
+    }
 }
 
 /// Per-connection switches set by CLIENT subcommands. The connection loop discards a
@@ -237,31 +260,51 @@ pub struct ClientModes {
     pub reply_skip: bool,
     /// CLIENT NO-TOUCH ON: commands other than TOUCH leave keys' access time alone.
     pub no_touch: bool,
-    /// This connection is the link to our master: its writes are allowed on a replica.
+    /// This connection is the link to our master: its writes are allowed on a replica, its
+    /// replies are discarded (but for `force_reply`), and it sees keys whose TTL has passed.
     pub master_link: bool,
+    /// The command's reply goes to the master although this is the master link (REPLCONF ACK).
+    pub force_reply: bool,
     /// Replication offset right after this client's last propagated write (WAIT).
     pub woff: u64,
+    /// On the master link: the replication offset of the stream before the command running.
+    pub applied_offset: u64,
 }
 
 /// The store, locked on first use and held until the dispatcher releases it.
 pub struct Store<'a> {
     mutex: &'a std::sync::Mutex<Keyspace>,
     guard: Option<MutexGuard<'a, Keyspace>>,
+    /// This store serves the link to our master (see `Keyspace::set_from_master`).
+    from_master: bool,
 }
 
 impl<'a> Store<'a> {
     pub fn new(mutex: &'a std::sync::Mutex<Keyspace>) -> Self {
-        Store { mutex, guard: None }
+        Store { mutex, guard: None, from_master: false }
+    }
+    /// The store of the replication link: the master's writes see keys whose TTL has passed.
+    pub fn for_master(mutex: &'a std::sync::Mutex<Keyspace>) -> Self {
+        Store { mutex, guard: None, from_master: true }
     }
     pub fn ks(&mut self) -> &mut Keyspace {
-        let mutex = self.mutex;
-        self.guard.get_or_insert_with(|| lock(mutex))
+        if self.guard.is_none() {
+            let mut g = lock(self.mutex);
+            g.set_from_master(self.from_master);
+            self.guard = Some(g);
+        }
+        match &mut self.guard {
+            Some(g) => g,
+            None => unreachable!("the guard was set just above"),
+        }
     }
-    pub fn db(&mut self, i: usize) -> &mut Db {
+    pub fn db(&mut self, i: usize) -> DbMut<'_> {
         self.ks().db(i)
     }
     pub fn release(&mut self) {
-        self.guard = None;
+        if let Some(mut g) = self.guard.take() {
+            g.set_from_master(false);
+        }
     }
     /// The keyspace if this command (or batch) has locked it already.
     pub fn locked(&mut self) -> Option<&mut Keyspace> {
@@ -269,18 +312,28 @@ impl<'a> Store<'a> {
     }
 }
 
-/// How a command reaches replicas: as received, rewritten, or not at all.
+/// How a command reaches replicas (and, later, the AOF): as received, rewritten, or not at all.
 #[derive(Default)]
 pub enum Propagate {
     /// Nothing changed: not propagated.
     #[default]
     Unchanged,
-    /// Changed data: propagated as received.
+    /// Changed data: propagated as received, in the client's database.
     Verbatim,
-    /// Propagated as these commands instead.
-    As(Vec<Vec<Vec<u8>>>),
+    /// Propagated as these commands instead, each with its database.
+    As(Vec<(usize, Vec<Vec<u8>>)>),
     /// Never propagated, whatever it changed.
     Never,
+}
+
+/// A blocking command that found nothing to serve: park the client on these keys of its
+/// database until one becomes ready (then the command runs again), the deadline passes (then
+/// `on_timeout` writes the reply), or the client is unblocked.
+pub struct BlockOn {
+    pub keys: Vec<Vec<u8>>,
+    /// Absolute unix milliseconds; None waits forever.
+    pub deadline: Option<i64>,
+    pub on_timeout: fn(&mut Reply),
 }
 
 /// Everything a handler may touch. Fields are public so a handler can borrow the store and
@@ -295,13 +348,19 @@ pub struct Ctx<'a, 's> {
     pub cmd: &'a Command,
     /// What the replication stream receives for this command.
     pub prop: Propagate,
+    /// Set by a blocking command that must wait (see `BlockOn`).
+    pub block: Option<BlockOn>,
 }
 
 impl Ctx<'_, '_> {
     /// The client's selected database.
-    pub fn db(&mut self) -> &mut Db {
+    pub fn db(&mut self) -> DbMut<'_> {
         let i = self.client.db;
         self.store.db(i)
+    }
+    /// The whole keyspace (commands spanning databases, INFO, SAVE).
+    pub fn ks(&mut self) -> &mut Keyspace {
+        self.store.ks()
     }
     /// Count a write for the save points.
     pub fn dirty(&mut self, n: u64) {
@@ -310,9 +369,15 @@ impl Ctx<'_, '_> {
             self.prop = Propagate::Verbatim;
         }
     }
-    /// Propagate the effect of this command as `args` (call once per command to send).
+    /// Propagate the effect of this command as `args` in the client's database (call once per
+    /// command to send).
     pub fn propagate_as(&mut self, args: &[&[u8]]) {
-        let cmd = args.iter().map(|a| a.to_vec()).collect();
+        let db = self.client.db;
+        self.propagate_in(db, args);
+    }
+    /// Propagate `args` as a command of database `db`.
+    pub fn propagate_in(&mut self, db: usize, args: &[&[u8]]) {
+        let cmd = (db, args.iter().map(|a| a.to_vec()).collect());
         match &mut self.prop {
             Propagate::As(v) => v.push(cmd),
             Propagate::Never => {}
@@ -322,6 +387,10 @@ impl Ctx<'_, '_> {
     /// Do not propagate this command.
     pub fn propagate_none(&mut self) {
         self.prop = Propagate::Never;
+    }
+    /// Wait for one of `keys` (see `BlockOn`); the handler writes no reply.
+    pub fn block_on(&mut self, keys: Vec<Vec<u8>>, deadline: Option<i64>, on_timeout: fn(&mut Reply)) {
+        self.block = Some(BlockOn { keys, deadline, on_timeout });
     }
 }
 
@@ -360,75 +429,207 @@ pub fn resolve<'t>(t: &'t CommandTable, args: Args<'_>) -> Result<&'t Command, C
     Ok(cmd)
 }
 
-/// Execute one command and write its reply. Returns the command for statistics.
-pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, store: &mut Store<'_>, args: Args<'_>) {
-    let t = table();
+/// What the reading loop does after `execute`.
+pub enum Next {
+    /// Read more input.
+    Continue,
+    /// Flush the replies and close (QUIT, a protocol error).
+    Close,
+    /// The last command blocked on keys: wait, then go on with the rest of the input.
+    Blocked(std::sync::Arc<blocking::Waiter>),
+    /// PSYNC/SYNC: the connection becomes a replica link.
+    Handoff,
+}
+
+/// Parse and execute every complete command in `data` (a client's input, or the master's
+/// stream); returns the bytes used. Both the client connection and the replication link run
+/// their input through here, so both take the same path through dispatch.
+pub fn execute(
+    server: &Server,
+    client: &mut ClientState,
+    parser: &mut crate::resp::Parser,
+    out: &mut Reply,
+    store: &mut Store<'_>,
+    data: &[u8],
+) -> (usize, Next) {
+    use crate::resp::Parsed;
+    let mut pos = 0;
+    while pos < data.len() {
+        match parser.parse(&data[pos..]) {
+            Parsed::Command { consumed, inline } => {
+                let args = parser.args(&data[pos..], inline);
+                let mark = out.buf.len();
+                client.input_pos = pos;
+                let outcome = dispatch(server, client, out, store, args);
+                filter_reply(&mut client.modes, out, mark);
+                pos += consumed;
+                if let Outcome::Blocked(b) = outcome {
+                    return (pos, Next::Blocked(blocking::park(server, client, store, b, args)));
+                }
+                if client.repl_handoff.is_some() {
+                    return (pos, Next::Handoff);
+                }
+                if client.close_after_reply {
+                    return (pos, Next::Close);
+                }
+                parser.unauthenticated = !client.authenticated && server.requirepass_set.load(Relaxed);
+            }
+            Parsed::Empty { consumed } => pos += consumed,
+            Parsed::Incomplete => return (pos, Next::Continue),
+            Parsed::Error(e) => {
+                server.stats.protocol_errors.fetch_add(1, Relaxed);
+                server.count_error("ERR");
+                if !client.modes.reply_off && !client.modes.reply_skip {
+                    out.error(&format!("ERR {}", e.0));
+                }
+                log::debug!("protocol error from client {}: {}", client.id, e.0);
+                return (data.len(), Next::Close);
+            }
+        }
+    }
+    (pos, Next::Continue)
+}
+
+/// Drop the reply of the command just run when nobody is to see it: CLIENT REPLY OFF/SKIP
+/// (even an error; SKIP arms the skip for the command after it), and every reply to our master
+/// but those it asked for (REPLCONF ACK).
+fn filter_reply(m: &mut ClientModes, out: &mut Reply, mark: usize) {
+    if m.master_link {
+        if !std::mem::take(&mut m.force_reply) {
+            out.buf.truncate(mark);
+        }
+        return;
+    }
+    if m.reply_off || m.reply_skip || m.reply_skip_next {
+        if m.reply_off || m.reply_skip {
+            out.buf.truncate(mark);
+        }
+        m.reply_skip = std::mem::take(&mut m.reply_skip_next);
+    }
+}
+
+/// What became of a dispatched command.
+pub enum Outcome {
+    /// Answered (or rejected): its reply is in the buffer.
+    Done,
+    /// Parked: the connection waits (see `blocking::wait`) and writes the reply then.
+    Blocked(BlockOn),
+}
+
+/// Execute one command and write its reply: dispatch → call → after_call.
+///
+/// dispatch does the generic checks once each, in Redis's order (`processCommand`): lookup and
+/// arity, authentication, ACL, OOM, MISCONF, a read-only replica, the pub/sub context and the
+/// MULTI queue. The hooks that later subsystems fill in are marked.
+pub fn dispatch(
+    server: &Server,
+    client: &mut ClientState,
+    out: &mut Reply,
+    store: &mut Store<'_>,
+    args: Args<'_>,
+) -> Outcome {
+    let cmd = match lookup(client, args) {
+        Ok(c) => c,
+        Err(e) => {
+            count_rejected_lookup(server, client, args);
+            reply_error(server, out, &e);
+            return Outcome::Done;
+        }
+    };
+    if let Err(e) = check(server, client, cmd) {
+        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
+        reply_error(server, out, &e);
+        return Outcome::Done;
+    }
+    client.info.last_cmd.store(cmd.id, Relaxed);
+    let (prop, block) = call(server, client, out, store, cmd, args);
+    after_call(server, client, store, prop, args);
+    match block {
+        Some(b) => Outcome::Blocked(b),
+        None => Outcome::Done,
+    }
+}
+
+/// The command table's row for `args`, trying the client's last command first.
+fn lookup(client: &mut ClientState, args: Args<'_>) -> Result<&'static Command, CmdError> {
     let cached = client.last.filter(|c| {
         c.spec.subcommands.is_empty()
             && c.spec.name.as_bytes().eq_ignore_ascii_case(args.get(0))
             && c.spec.arity_ok(args.len())
     });
-    let cmd = match cached.map_or_else(|| resolve(t, args), Ok) {
-        Ok(c) => {
-            client.last = Some(c);
-            c
-        }
-        Err(e) => {
-            // Redis counts the rejection on the subcommand, and not at all for an unknown one.
-            let rejected = match t.lookup(args.get(0)) {
-                Some(c) if !c.spec.subcommands.is_empty() && args.len() >= 2 => t.lookup_sub(c.spec.name, args.get(1)),
-                other => other,
-            };
-            if let Some(c) = rejected {
-                server.shard(client.id).cmds[c.id].rejected.fetch_add(1, Relaxed);
-            }
-            reply_error(server, out, &e);
-            return;
-        }
+    let cmd = match cached {
+        Some(c) => c,
+        None => resolve(table(), args)?,
     };
-    // Redis's authRequired(): clearing requirepass at run time lets unauthenticated clients in.
-    if !client.authenticated && !cmd.spec.has(flags::NO_AUTH) && server.requirepass_set.load(Relaxed) {
-        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
-        reply_error(server, out, &CmdError::NoAuth);
-        return;
+    client.last = Some(cmd);
+    Ok(cmd)
+}
+
+/// Redis counts a rejection on the subcommand, and not at all for an unknown command.
+fn count_rejected_lookup(server: &Server, client: &ClientState, args: Args<'_>) {
+    let t = table();
+    let rejected = match t.lookup(args.get(0)) {
+        Some(c) if !c.spec.subcommands.is_empty() && args.len() >= 2 => t.lookup_sub(c.spec.name, args.get(1)),
+        other => other,
+    };
+    if let Some(c) = rejected {
+        server.shard(client.id).cmds[c.id].rejected.fetch_add(1, Relaxed);
     }
-    if (cmd.spec.has(flags::WRITE) || cmd.spec.name == "ping")
+}
+
+/// The generic checks after lookup, each with its Redis error.
+fn check(server: &Server, client: &ClientState, cmd: &Command) -> Result<(), CmdError> {
+    let spec = cmd.spec;
+    // Redis's authRequired(): clearing requirepass at run time lets unauthenticated clients in.
+    if !client.authenticated && !spec.has(flags::NO_AUTH) && server.requirepass_set.load(Relaxed) {
+        return Err(CmdError::NoAuth);
+    }
+    // Hook: ACL permissions (the security issue).
+    // Hook: OOM for DENYOOM commands past maxmemory (the limits issue).
+    if (spec.has(flags::WRITE) || spec.name == "ping")
         && !client.modes.master_link
         && let Some(e) = crate::commands::persistence::misconf_error(server)
     {
-        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
-        reply_error(server, out, &e);
-        return;
+        return Err(e);
     }
-    if cmd.spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
-        server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
-        reply_error(server, out, &CmdError::ReadOnly);
-        return;
+    if spec.has(flags::WRITE) && !client.modes.master_link && crate::replication::refuses_writes(server) {
+        return Err(CmdError::ReadOnly);
     }
-    if !cmd.spec.has(flags::FAST) && !cmd.spec.has(flags::WRITE) {
-        // Handlers of slower read-only and admin commands (INFO, SAVE, SHUTDOWN, REPLICAOF, ...)
-        // may lock the keyspace themselves: never enter one holding the guard an earlier command
-        // of the batch took. Data commands (fast or writes) work through `ctx.store`.
-        store.release();
-    }
-    client.info.last_cmd.store(cmd.id, Relaxed);
+    // Hook: the pub/sub context of a RESP2 subscriber, and the MULTI queue (the transactions
+    // issue): both decide here, before the handler runs.
+    Ok(())
+}
+
+/// Run the handler with statistics; a panic in it becomes an error reply.
+fn call(
+    server: &Server,
+    client: &mut ClientState,
+    out: &mut Reply,
+    store: &mut Store<'_>,
+    cmd: &Command,
+    args: Args<'_>,
+) -> (Propagate, Option<BlockOn>) {
     // Two clock reads per command, as Redis's call(): the start fixes the command's time.
     let started = crate::server::now_us();
     let now = started / 1000;
-    let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged };
+    let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged, block: None };
     let mark = ctx.out.buf.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let shard = server.shard(ctx.client.id);
     let stats = &shard.cmds[cmd.id];
-    stats.calls.fetch_add(1, Relaxed);
+    if ctx.block.is_none() {
+        // A parked command is counted when it is served or times out, as in Redis.
+        stats.calls.fetch_add(1, Relaxed);
+        shard.counters.commands.fetch_add(1, Relaxed);
+    }
     stats.usec.fetch_add(crate::server::now_us().saturating_sub(started) as u64, Relaxed);
-    shard.counters.commands.fetch_add(1, Relaxed);
     match result {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
             ctx.out.buf.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &e);
+            ctx.block = None;
         }
         Err(panic) => {
             let what = panic
@@ -440,11 +641,66 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
             ctx.out.buf.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &CmdError::err(format!("internal error while executing '{}'", cmd.fullname)));
+            ctx.block = None;
         }
     }
-    // Still under the store lock, so replicas see writes in the order they were applied.
-    let prop = std::mem::take(&mut ctx.prop);
-    crate::replication::propagate(server, ctx.client, ctx.store, prop, args);
+    (std::mem::take(&mut ctx.prop), ctx.block.take())
+}
+
+/// The consequences of one call, handled once, still under the store lock: propagation of the
+/// keys that expired and of the command itself (wrapped in MULTI/EXEC when it produced several
+/// commands), then the clients blocked on keys it made ready. WATCH invalidation and keyspace
+/// notifications drain the same log (the transactions and pub/sub issues).
+pub fn after_call(server: &Server, client: &mut ClientState, store: &mut Store<'_>, prop: Propagate, args: Args<'_>) {
+    let Some(ks) = store.locked() else { return };
+    if ks.events.is_empty() && matches!(prop, Propagate::Unchanged | Propagate::Never) {
+        return;
+    }
+    if let Some(off) = propagate(server, &ks.events, client.db, &prop, args) {
+        client.modes.woff = off;
+    }
+    let ready = blocking::take_ready(ks);
+    ks.events.clear();
+    if !ready.is_empty() {
+        blocking::serve_ready(server, store, ready);
+    }
+}
+
+/// Hand what one call changed to every sink as `(db, argv)` commands: each expired or evicted
+/// key as a DEL of its own, then the command's effects. Returns the replication offset after
+/// them when they were fed.
+fn propagate(server: &Server, events: &EventLog, db: usize, prop: &Propagate, args: Args<'_>) -> Option<u64> {
+    let sinks = server.sinks();
+    if !sinks.iter().any(|s| s.active()) {
+        return None;
+    }
+    let dels = events.iter().filter(|e| e.kind.propagates_del());
+    let mut batch: Vec<Propagated<'_>> = Vec::new();
+    for e in dels {
+        batch.push(Propagated::new(Some(e.db), PropArgs::Del(e.key)));
+    }
+    match prop {
+        Propagate::Verbatim => batch.push(Propagated::new(Some(db), PropArgs::Args(args))),
+        Propagate::As(cmds) => {
+            let wrap = cmds.len() > 1;
+            if wrap {
+                batch.push(Propagated::new(cmds.first().map(|c| c.0), PropArgs::Static(&[b"MULTI"])));
+            }
+            batch.extend(cmds.iter().map(|(d, argv)| Propagated::new(Some(*d), PropArgs::Owned(argv))));
+            if wrap {
+                batch.push(Propagated::new(None, PropArgs::Static(&[b"EXEC"])));
+            }
+        }
+        Propagate::Unchanged | Propagate::Never => {}
+    }
+    if batch.is_empty() {
+        return None;
+    }
+    let mut offset = None;
+    for s in sinks.iter().filter(|s| s.active()) {
+        offset = s.feed(&batch).or(offset);
+    }
+    offset
 }
 
 pub fn reply_error(server: &Server, out: &mut Reply, e: &CmdError) {

@@ -4,8 +4,8 @@
 //! Commands are parsed in place in the `BufReader`'s buffer; only a command cut off at the
 //! end of that buffer is copied into `pending`, where the rest of it is read directly.
 
-use crate::command::{ClientState, Store, dispatch};
-use crate::resp::{Parsed, Parser, Reply};
+use crate::command::{ClientState, Next, Store, blocking};
+use crate::resp::{Parser, Reply};
 use crate::server::{Active, ClientInfo, Inactive, Server, lock};
 use crate::sys;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -17,12 +17,6 @@ use std::time::{Duration, Instant};
 const READ_BUF: usize = 16 * 1024;
 /// Flush replies early when this much has accumulated, even if more input is waiting.
 const OUT_HIGH_WATER: usize = 1024 * 1024;
-
-/// What the loop does after a batch.
-enum Next {
-    Continue,
-    Close,
-}
 
 pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
     let id = server.next_client_id.fetch_add(1, Relaxed);
@@ -59,17 +53,7 @@ pub fn serve(server: Arc<Server>, stream: TcpStream, info: Arc<ClientInfo>) {
         log::debug!("client {}: SCHED_BATCH refused", info.id);
     }
     let id = info.id;
-    let mut client = ClientState {
-        id,
-        db: 0,
-        authenticated: !server.requirepass_set.load(Relaxed),
-        resp: 2,
-        close_after_reply: false,
-        info,
-        modes: Default::default(),
-        repl_handoff: None,
-        last: None,
-    };
+    let mut client = ClientState::new(info, !server.requirepass_set.load(Relaxed));
     if let Err(e) = run(&server, &mut client, &stream) {
         log::debug!("client {id} closed: {e}");
     }
@@ -89,6 +73,8 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
     let mut store = Store::new(&server.store);
     let mut spin = SpinCredit::default();
     let _active = Active::enter(server);
+    // `pending` holds complete commands (left after a blocked one) to run before reading more.
+    let mut resume = false;
     loop {
         if client.info.killed.load(Relaxed) {
             return Ok(());
@@ -105,24 +91,38 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
             let n = data.len();
             server.shard(client.id).counters.net_in.fetch_add(n as u64, Relaxed);
             let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, data);
-            if used < n && matches!(next, Next::Continue) {
+            if used < n && matches!(next, Next::Continue | Next::Blocked(_)) {
                 pending.extend_from_slice(&data[used..]);
             }
             reader.consume(n);
             next
         } else {
-            // The rest of a partial command may be slow to come: blocked, not active.
-            let more = {
-                let _blocked = Inactive::new(server);
-                read_more(&mut reader, &mut pending, &parser)
-            };
-            if more? == 0 {
-                return Ok(());
+            if !std::mem::take(&mut resume) {
+                // The rest of a partial command may be slow to come: blocked, not active.
+                let more = {
+                    let _blocked = Inactive::new(server);
+                    read_more(&mut reader, &mut pending, &parser)
+                };
+                if more? == 0 {
+                    return Ok(());
+                }
             }
             let (used, next) = execute_buffer(server, client, &mut parser, &mut out, &mut store, &pending);
             pending.drain(..used);
             next
         };
+        if let Next::Blocked(w) = &next {
+            // Replies before the blocking command go out now; its own comes when it is served.
+            flush(server, client.id, writer, &mut out)?;
+            let answered = {
+                let _blocked = Inactive::new(server);
+                blocking::wait(server, &mut store, w, stream, &mut out)
+            };
+            if !answered {
+                return Ok(());
+            }
+            resume = !pending.is_empty();
+        }
         store.release();
         if let Some(h) = client.repl_handoff.take() {
             // The +FULLRESYNC/+CONTINUE line goes out before the sender thread takes over
@@ -133,8 +133,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
         }
         // What is left is one partial command: CLIENT LIST's qbuf for this client while idle.
         client.info.qbuf.store(pending.len(), Relaxed);
-        // Commands left in `pending` are always partial: every complete one was executed.
-        let drained = reader.buffer().is_empty();
+        let drained = reader.buffer().is_empty() && !resume;
         if matches!(next, Next::Close) || client.close_after_reply {
             flush(server, client.id, writer, &mut out)?;
             return Ok(());
@@ -182,7 +181,7 @@ fn read_more(reader: &mut BufReader<&TcpStream>, pending: &mut Vec<u8>, parser: 
     }
 }
 
-/// Parse and execute every complete command in `data`; returns the bytes used.
+/// Execute every complete command in `data`; returns the bytes used.
 fn execute_buffer(
     server: &Server,
     client: &mut ClientState,
@@ -197,45 +196,7 @@ fn execute_buffer(
     if client.authenticated {
         prefetch_keys(store, client.db, data);
     }
-    let mut pos = 0;
-    while pos < data.len() {
-        match parser.parse(&data[pos..]) {
-            Parsed::Command { consumed, inline } => {
-                let args = parser.args(&data[pos..], inline);
-                let mark = out.buf.len();
-                dispatch(server, client, out, store, args);
-                let m = &mut client.modes;
-                if m.reply_off || m.reply_skip || m.reply_skip_next {
-                    // CLIENT REPLY OFF/SKIP: the reply (even an error) is dropped; SKIP arms
-                    // the skip for the command after it.
-                    if m.reply_off || m.reply_skip {
-                        out.buf.truncate(mark);
-                    }
-                    m.reply_skip = std::mem::take(&mut m.reply_skip_next);
-                }
-                pos += consumed;
-                if client.repl_handoff.is_some() {
-                    return (pos, Next::Continue);
-                }
-                if client.close_after_reply {
-                    return (pos, Next::Close);
-                }
-                parser.unauthenticated = !client.authenticated && server.requirepass_set.load(Relaxed);
-            }
-            Parsed::Empty { consumed } => pos += consumed,
-            Parsed::Incomplete => return (pos, Next::Continue),
-            Parsed::Error(e) => {
-                server.stats.protocol_errors.fetch_add(1, Relaxed);
-                server.count_error("ERR");
-                if !client.modes.reply_off && !client.modes.reply_skip {
-                    out.error(&format!("ERR {}", e.0));
-                }
-                log::debug!("protocol error from client {}: {}", client.id, e.0);
-                return (data.len(), Next::Close);
-            }
-        }
-    }
-    (pos, Next::Continue)
+    crate::command::execute(server, client, parser, out, store, data)
 }
 
 /// Commands of a pipelined batch whose keys are prefetched before it runs.
@@ -258,12 +219,12 @@ fn prefetch_keys(store: &mut Store<'_>, db: usize, data: &[u8]) {
     if n < 2 {
         return;
     }
-    let table = &store.db(db).table;
+    let Some(db) = store.ks().dbs.get(db) else { return };
     for k in &keys[..n] {
-        table.prefetch_slot(k);
+        db.prefetch_slot(k);
     }
     for k in &keys[..n] {
-        table.prefetch_entry(k);
+        db.prefetch_entry(k);
     }
 }
 

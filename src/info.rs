@@ -163,7 +163,7 @@ macro_rules! w {
 }
 
 /// The INFO text for the given section arguments.
-pub fn generate(server: &Server, args: &[&[u8]]) -> String {
+pub fn generate(server: &Server, ks: &crate::database::Keyspace, args: &[&[u8]]) -> String {
     let sel = Selection::new(args);
     let mut out = String::with_capacity(4096);
     let section = |out: &mut String, title: &str| {
@@ -175,9 +175,8 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
     let now_us = crate::server::now_us();
     let uptime = server.uptime_secs();
     let (databases_stats, expired) = {
-        let ks = server.store();
         let per_db: Vec<(usize, usize, usize)> =
-            ks.dbs.iter().enumerate().map(|(i, d)| (i, d.len(), d.table.volatile_len())).collect();
+            ks.dbs.iter().enumerate().map(|(i, d)| (i, d.len(), d.volatile_len())).collect();
         let hits: u64 = ks.dbs.iter().map(|d| d.hits).sum();
         let misses: u64 = ks.dbs.iter().map(|d| d.misses).sum();
         ((per_db, hits, misses), ks.expired_total())
@@ -298,7 +297,7 @@ pub fn generate(server: &Server, args: &[&[u8]]) -> String {
 
     if sel.wants(&["persistence"]) {
         section(&mut out, "Persistence");
-        for (k, v) in crate::commands::persistence::info_persistence_fields(server) {
+        for (k, v) in crate::commands::persistence::info_persistence_fields(server, ks.dirty) {
             w!(out, k, v);
         }
     }

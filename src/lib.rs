@@ -11,6 +11,7 @@ pub mod error;
 pub mod glob;
 pub mod info;
 pub mod lzf;
+pub mod propagate;
 pub mod rdb;
 pub mod replication;
 pub mod resp;

@@ -178,8 +178,7 @@ fn run_cron(server: Arc<Server>) {
         {
             let mut ks = server.store();
             for db in &mut ks.dbs {
-                db.table.rehash_step(100);
-                db.table.try_shrink();
+                db.rehash_and_shrink();
             }
         }
         let ops = server.total(|c| &c.commands);

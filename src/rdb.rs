@@ -112,16 +112,16 @@ const SNAP_BATCH: usize = 256;
 /// Copy every database of `ks`. Expired-but-not-yet-reclaimed keys are copied too: the file
 /// records their expiry and a master loading it drops them, as Redis does.
 pub fn snapshot(ks: &Keyspace) -> Snapshot {
-    let used_mem: usize = ks.dbs.iter().map(|d| d.table.mem_usage()).sum();
+    let used_mem: usize = ks.dbs.iter().map(|d| d.mem_usage()).sum();
     let mut buf = Vec::with_capacity(used_mem);
     let mut dbs = Vec::new();
     for (index, db) in ks.dbs.iter().enumerate() {
-        if db.table.is_empty() {
+        if db.is_empty() {
             continue;
         }
         let start = buf.len();
         let (mut keys, mut expires) = (0u64, 0u64);
-        let mut it = db.table.iter();
+        let mut it = db.iter();
         let mut batch = Vec::with_capacity(SNAP_BATCH);
         loop {
             batch.clear();
@@ -750,7 +750,7 @@ pub fn load_with_stats<R: Read>(
                 }
                 let exp = at.map_or(Expire::Clear, Expire::At);
                 let existed = match val {
-                    Loaded::Str(s) => ks.dbs[db].table.set(&key, crate::database::str_value(s), exp),
+                    Loaded::Str(s) => ks.dbs[db].load(&key, crate::database::str_value(s), exp),
                 };
                 if existed {
                     return Err(RdbError {

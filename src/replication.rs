@@ -12,10 +12,10 @@
 //!
 //! Lock order: store, then replication state (never the other way round).
 
-use crate::command::{ClientModes, ClientState, Ctx, Propagate, Store, dispatch};
+use crate::command::{ClientState, Ctx, Next, Store};
 use crate::database::Keyspace;
 use crate::error::{CmdError, CmdResult};
-use crate::resp::{Args, Parsed, Parser, Reply};
+use crate::resp::{Args, Parser, Reply};
 use crate::server::{ClientInfo, Server, lock, now_ms, random_hex, read};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use std::collections::{HashMap, VecDeque};
@@ -173,8 +173,9 @@ impl ReplState {
         self.master.is_none()
     }
 
-    /// Encode one command of database `db` (None: database-independent) for the stream.
-    fn encode_cmd<'a>(&mut self, out: &mut Vec<u8>, db: Option<usize>, args: impl ExactSizeIterator<Item = &'a [u8]>) {
+    /// A SELECT before a command of database `db` when the stream is in another one (None:
+    /// a database-independent command).
+    fn select_db(&mut self, out: &mut Vec<u8>, db: Option<usize>) {
         if let Some(db) = db
             && self.stream_db != Some(db)
         {
@@ -182,6 +183,11 @@ impl ReplState {
             encode(out, [&b"SELECT"[..], n.as_bytes()].into_iter());
             self.stream_db = Some(db);
         }
+    }
+
+    /// Encode one command of database `db` (None: database-independent) for the stream.
+    fn encode_cmd<'a>(&mut self, out: &mut Vec<u8>, db: Option<usize>, args: impl ExactSizeIterator<Item = &'a [u8]>) {
+        self.select_db(out, db);
         encode(out, args);
     }
 
@@ -236,7 +242,6 @@ impl ReplState {
         if self.backlog.is_none() {
             self.backlog = Some(Backlog { buf: VecDeque::new() });
             feeding.store(true, Relaxed);
-            crate::database::LOG_EXPIRED.store(true, Relaxed);
         }
     }
 
@@ -302,7 +307,7 @@ pub fn init(server: Arc<Server>) {
     let target = read(&server.config).replicaof.clone();
     if let Some((host, port)) = target {
         // At start-up only a history restored from an RDB is offered to the master.
-        switch_master(&server, Some((host, port)), false);
+        switch_master(&server, &mut server.store(), Some((host, port)), false);
     }
 }
 
@@ -340,69 +345,45 @@ pub fn refuses_writes(server: &Server) -> bool {
     server.repl.replica.load(Relaxed) && read(&server.config).param_bool("replica-read-only") != Some(false)
 }
 
-/// Called by `dispatch` after every command, with the store lock still held if the command
-/// took it: feed the expired keys' DELs and the command (or its rewrite) to the stream.
-pub fn propagate(server: &Server, client: &mut ClientState, store: &mut Store<'_>, prop: Propagate, args: Args<'_>) {
-    if !server.repl.feeding.load(Relaxed) {
-        // No backlog, no replica: nothing is logged or fed (see `database::LOG_EXPIRED`).
-        return;
+/// The replication stream as a sink of `after_call`: fed under the store lock, so the
+/// stream's order is the order writes were applied. A replica feeds nothing of its own: its
+/// replicas get the master's stream as it was applied (see `apply_loop`).
+impl crate::propagate::Sink for Repl {
+    fn active(&self) -> bool {
+        self.feeding.load(Relaxed) && !self.replica.load(Relaxed)
     }
-    let Some(ks) = store.locked() else { return };
-    let feeding = server.repl.feeding.load(Relaxed) && !server.repl.replica.load(Relaxed);
-    let expired = take_expired(ks, feeding);
-    if !feeding || (expired.is_empty() && matches!(prop, Propagate::Unchanged | Propagate::Never)) {
-        return;
-    }
-    let mut st = lock(&server.repl.state);
-    let mut buf = Vec::new();
-    for (db, key) in &expired {
-        st.encode_cmd(&mut buf, Some(*db), [&b"DEL"[..], key].into_iter());
-    }
-    match prop {
-        Propagate::Verbatim => st.encode_cmd(&mut buf, Some(client.db), args.iter().collect::<Vec<_>>().into_iter()),
-        Propagate::As(cmds) => {
-            for c in &cmds {
-                st.encode_cmd(&mut buf, Some(client.db), c.iter().map(|a| a.as_slice()));
-            }
+
+    fn feed(&self, cmds: &[crate::propagate::Propagated<'_>]) -> Option<u64> {
+        let mut st = lock(&self.state);
+        let mut buf = Vec::new();
+        for c in cmds {
+            st.select_db(&mut buf, c.db);
+            c.args.encode(&mut buf);
         }
-        Propagate::Unchanged | Propagate::Never => {}
+        st.feed(&buf);
+        Some(st.offset)
     }
-    st.feed(&buf);
-    client.modes.woff = st.offset;
 }
 
-/// The keys expired since the last call, emptied from every database's log.
-fn take_expired(ks: &mut Keyspace, keep: bool) -> Vec<(usize, Vec<u8>)> {
-    let mut out = Vec::new();
-    for (i, db) in ks.dbs.iter_mut().enumerate() {
-        if db.expired_log.is_empty() {
-            continue;
-        }
-        if keep {
-            out.extend(db.expired_log.drain(..).map(|k| (i, k)));
-        } else {
-            db.expired_log.clear();
-        }
-    }
-    out
-}
-
-/// The active expiry cycle's deletions reach replicas as DELs (called under the store lock).
+/// The active expiry cycle's deletions reach replicas as DELs (called under the store lock,
+/// after each sample): drains the keyspace's event log.
 pub fn propagate_expired(server: &Server, ks: &mut Keyspace) {
-    if !server.repl.feeding.load(Relaxed) {
+    if ks.events.is_empty() {
         return;
     }
-    let feeding = server.repl.feeding.load(Relaxed) && !server.repl.replica.load(Relaxed);
-    let expired = take_expired(ks, feeding);
-    if expired.is_empty() {
-        return;
+    let sink: &dyn crate::propagate::Sink = &server.repl;
+    if sink.active() {
+        let dels: Vec<crate::propagate::Propagated<'_>> = ks
+            .events
+            .iter()
+            .filter(|e| e.kind.propagates_del())
+            .map(|e| crate::propagate::Propagated::new(Some(e.db), crate::propagate::PropArgs::Del(e.key)))
+            .collect();
+        if !dels.is_empty() {
+            sink.feed(&dels);
+        }
     }
-    let mut st = lock(&server.repl.state);
-    let mut buf = Vec::new();
-    for (db, key) in &expired {
-        st.encode_cmd(&mut buf, Some(*db), [&b"DEL"[..], key].into_iter());
-    }
-    st.feed(&buf);
+    ks.events.clear();
 }
 
 /// A connection closed: forget it as a replica.
@@ -460,7 +441,15 @@ pub fn replconf(ctx: &mut Ctx, args: Args) -> CmdResult {
             }
             return Ok(());
         } else if is("getack") {
-            // Answered by the link thread when it comes from our master; ignored otherwise.
+            // From our master: acknowledge the offset before this command; ignored otherwise.
+            if ctx.client.modes.master_link {
+                let off = ctx.client.modes.applied_offset + ctx.client.input_pos as u64;
+                ctx.client.modes.force_reply = true;
+                ctx.out.array(3);
+                ctx.out.bulk(b"REPLCONF");
+                ctx.out.bulk(b"ACK");
+                ctx.out.bulk(off.to_string().as_bytes());
+            }
             return Ok(());
         } else if is("rdb-only") || is("rdb-filter-only") {
         } else {
@@ -807,12 +796,13 @@ pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
 // ---------------------------------------------------------------------------------------------
 
 /// REPLICAOF host port | NO ONE. Returns the status text of the reply.
-pub fn set_master(server: &Server, target: Option<(String, u16)>) -> &'static str {
-    switch_master(server, target, true)
+pub fn set_master(server: &Server, ks: &mut Keyspace, target: Option<(String, u16)>) -> &'static str {
+    switch_master(server, ks, target, true)
 }
 
-fn switch_master(server: &Server, target: Option<(String, u16)>, cache_self: bool) -> &'static str {
-    let mut ks = server.store();
+/// Change of master (the caller holds the store lock: the keyspace's replica mode changes
+/// with the role).
+fn switch_master(server: &Server, ks: &mut Keyspace, target: Option<(String, u16)>, cache_self: bool) -> &'static str {
     let mut st = lock(&server.repl.state);
     match target {
         None => {
@@ -1158,8 +1148,7 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
     }
     // Swap the tables only: the keyspace's counters (dirty, statistics) and its replica mode stay.
     for (old, new) in store.dbs.iter_mut().zip(ks.dbs.iter_mut()) {
-        std::mem::swap(&mut old.table, &mut new.table);
-        old.expired_log.clear();
+        old.swap_data(new);
     }
     st.replid = id.to_string();
     st.replid2 = NO_REPLID.into();
@@ -1215,23 +1204,17 @@ fn stream(server: &Server, epoch: u64, link: &mut Link<'_>, w: &mut TcpStream) -
     let info = crate::connection::register(server, &link.s);
     *lock(&info.flags) = "M".into();
     let id = info.id;
-    let mut client = ClientState {
-        id,
-        db: lock(&server.repl.state).link_db,
-        authenticated: true,
-        resp: 2,
-        close_after_reply: false,
-        info,
-        modes: ClientModes { master_link: true, ..Default::default() },
-        repl_handoff: None,
-        last: None,
-    };
+    let mut client = ClientState::new(info, true);
+    client.db = lock(&server.repl.state).link_db;
+    client.modes.master_link = true;
     let r = apply_loop(server, epoch, link, w, &mut client);
     lock(&server.clients).remove(&id);
     client.info.detach_socket();
     r
 }
 
+/// The master's stream goes through the same `execute` and dispatch as any client's input;
+/// the master client's replies are discarded there but for REPLCONF ACK, which goes back.
 fn apply_loop(
     server: &Server,
     epoch: u64,
@@ -1242,7 +1225,7 @@ fn apply_loop(
     let mut parser = Parser::new();
     parser.max_bulk = usize::MAX;
     let mut out = Reply { buf: Vec::new() };
-    let mut store = Store::new(&server.store);
+    let mut store = Store::for_master(&server.store);
     let mut offset = lock(&server.repl.state).offset;
     ack(w, offset)?;
     let mut last_ack = Instant::now();
@@ -1251,28 +1234,15 @@ fn apply_loop(
             return Err(io_err("master link killed"));
         }
         let data = &link.buf[link.start..];
-        let mut pos = 0;
-        while pos < data.len() {
-            match parser.parse(&data[pos..]) {
-                Parsed::Command { consumed, inline } => {
-                    let args = parser.args(&data[pos..], inline);
-                    if args.len() >= 2
-                        && crate::commands::is(args.get(0), "replconf")
-                        && crate::commands::is(args.get(1), "getack")
-                    {
-                        // The offset before this command, as Redis reports it.
-                        ack(w, offset + pos as u64)?;
-                        last_ack = Instant::now();
-                    } else {
-                        dispatch(server, client, &mut out, &mut store, args);
-                        out.buf.clear();
-                    }
-                    pos += consumed;
-                }
-                Parsed::Empty { consumed } => pos += consumed,
-                Parsed::Incomplete => break,
-                Parsed::Error(e) => return Err(io_err(format!("protocol error from the master: {}", e.0))),
-            }
+        client.modes.applied_offset = offset;
+        let (pos, next) = crate::command::execute(server, client, &mut parser, &mut out, &mut store, data);
+        if let Next::Close = next {
+            return Err(io_err("protocol error from the master"));
+        }
+        if !out.buf.is_empty() {
+            w.write_all(&out.buf)?;
+            out.buf.clear();
+            last_ack = Instant::now();
         }
         if pos > 0 {
             let mut st = lock(&server.repl.state);

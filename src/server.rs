@@ -187,6 +187,8 @@ pub struct Server {
     pub databases: usize,
     /// Replication role, ids, offsets, backlog and replicas.
     pub repl: crate::replication::Repl,
+    /// Clients blocked on keys.
+    pub blocked: crate::command::blocking::Blocked,
     /// Save/load state (shared with the background save thread).
     pub persist: Arc<crate::commands::persistence::PersistState>,
 }
@@ -223,6 +225,7 @@ impl Server {
             cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             databases: dbs.max(1),
             repl: crate::replication::Repl::new(&config),
+            blocked: Default::default(),
             persist: Arc::default(),
             config: RwLock::new(config),
         };
@@ -244,6 +247,11 @@ impl Server {
 
     pub fn store(&self) -> MutexGuard<'_, Keyspace> {
         lock(&self.store)
+    }
+
+    /// The engines that record the write stream, fed by `after_call` (the AOF joins later).
+    pub fn sinks(&self) -> [&dyn crate::propagate::Sink; 1] {
+        [&self.repl]
     }
 
     pub fn count_error(&self, code: &str) {

@@ -69,6 +69,15 @@ pub fn readable_now(s: &TcpStream) -> bool {
     n >= 0
 }
 
+/// True when the peer has closed the connection (an orderly EOF is waiting to be read), without
+/// consuming anything: a blocked client's thread checks it while it waits for a key.
+pub fn peer_closed(s: &TcpStream) -> bool {
+    let mut b = 0u8;
+    // SAFETY: one valid writable byte; the fd is owned by `s` for the duration of the call.
+    let n = unsafe { recv(s.as_raw_fd(), &mut b, 1, MSG_PEEK | MSG_DONTWAIT) };
+    n == 0
+}
+
 pub fn yield_now() {
     // SAFETY: sched_yield has no arguments and no memory effects.
     unsafe {

@@ -4,7 +4,7 @@
 
 use crate::command::{CommandSpec, Ctx, flags::*};
 use crate::commands::{is, parse_int};
-use crate::database::{Db, EntryRef, Object, OwnedVal, Rng, Val, type_name};
+use crate::database::{DbMut, EntryRef, Object, Rng, Val, type_name};
 use crate::error::{CmdError, CmdResult};
 use crate::glob::glob_match;
 use crate::resp::Args;
@@ -60,7 +60,7 @@ fn is_expired(e: &EntryRef<'_, Object>, now: i64) -> bool {
 /// DEL key [key ...] / UNLINK key [key ...]
 fn del(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.db();
+    let mut db = ctx.db();
     let n = args.iter().skip(1).filter(|k| db.delete(k, now)).count();
     ctx.dirty(n as u64);
     ctx.out.int(n as i64);
@@ -70,7 +70,7 @@ fn del(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// EXISTS key [key ...]: repeated keys count each time.
 fn exists(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.db();
+    let mut db = ctx.db();
     let n = args.iter().skip(1).filter(|k| db.lookup_read(k, now).is_some()).count();
     ctx.out.int(n as i64);
     Ok(())
@@ -97,7 +97,7 @@ fn keys(ctx: &mut Ctx, args: Args) -> CmdResult {
     let db = ctx.store.db(ctx.client.db);
     let at = ctx.out.begin_deferred();
     let mut n = 0;
-    for e in db.table.iter() {
+    for e in db.raw().iter() {
         if (all || glob_match(pattern, e.key(), false)) && !is_expired(&e, now) {
             ctx.out.bulk(e.key());
             n += 1;
@@ -163,13 +163,13 @@ fn scan(ctx: &mut Ctx, args: Args) -> CmdResult {
         i += 2;
     }
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     // Like Redis: visit buckets until about COUNT keys were seen, the iteration ended, or ten
     // times COUNT buckets came up empty in a sparse table.
     let mut found: Vec<Vec<u8>> = Vec::new();
     let mut budget = count.saturating_mul(10);
     loop {
-        cursor = db.table.scan(cursor, |e| found.push(e.key().to_vec()));
+        cursor = db.raw().scan(cursor, |e| found.push(e.key().to_vec()));
         if cursor == 0 || budget == 0 || found.len() >= count {
             break;
         }
@@ -199,11 +199,10 @@ fn randomkey(ctx: &mut Ctx, _args: Args) -> CmdResult {
     let now = ctx.now;
     let i = ctx.client.db;
     let ks = ctx.store.ks();
-    let Some(db) = ks.dbs.get_mut(i) else {
-        ctx.out.null();
-        return Ok(());
-    };
-    match random_live_key(db, &mut ks.rng, now) {
+    let mut rng = std::mem::replace(&mut ks.rng, Rng::new(0));
+    let key = random_live_key(&mut ks.db(i), &mut rng, now);
+    ks.rng = rng;
+    match key {
         Some(k) => ctx.out.bulk(&k),
         None => ctx.out.null(),
     }
@@ -214,24 +213,25 @@ fn randomkey(ctx: &mut Ctx, _args: Args) -> CmdResult {
 /// keep hitting expired keys it makes one pass over the table instead of looping on, and a
 /// replica (which may not delete) whose keys are all expired answers an expired one, as
 /// Redis does.
-fn random_live_key(db: &mut Db, rng: &mut Rng, now: i64) -> Option<Vec<u8>> {
+fn random_live_key(db: &mut DbMut<'_>, rng: &mut Rng, now: i64) -> Option<Vec<u8>> {
+    let hides = db.keeps_expired();
     for _ in 0..RANDOMKEY_TRIES {
-        let e = db.table.random(rng)?;
+        let e = db.raw().random(rng)?;
         let key = e.key().to_vec();
         if !is_expired(&e, now) {
             return Some(key);
         }
-        if db.keep_expired {
+        if hides {
             continue;
         }
         db.lookup(&key, now);
     }
     let mut live = 0u64;
     let mut dead = Vec::new();
-    for e in db.table.iter() {
+    for e in db.raw().iter() {
         if !is_expired(&e, now) {
             live += 1;
-        } else if !db.keep_expired {
+        } else if !hides {
             dead.push(e.key().to_vec());
         }
     }
@@ -239,10 +239,10 @@ fn random_live_key(db: &mut Db, rng: &mut Rng, now: i64) -> Option<Vec<u8>> {
         db.lookup(&k, now);
     }
     if live == 0 {
-        return db.table.random(rng).map(|e| e.key().to_vec());
+        return db.raw().random(rng).map(|e| e.key().to_vec());
     }
     let n = rng.below(live) as usize;
-    db.table.iter().filter(|e| !is_expired(e, now)).nth(n).map(|e| e.key().to_vec())
+    db.raw().iter().filter(|e| !is_expired(e, now)).nth(n).map(|e| e.key().to_vec())
 }
 
 /// RENAME key newkey / RENAMENX key newkey
@@ -250,7 +250,7 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
     let nx = ctx.cmd.spec.name == "renamenx";
     let (src, dst) = (&args[1], &args[2]);
     let now = ctx.now;
-    let db = ctx.db();
+    let mut db = ctx.db();
     if db.lookup(src, now).is_none() {
         return Err(CmdError::NoSuchKey);
     }
@@ -266,7 +266,7 @@ fn rename(ctx: &mut Ctx, args: Args) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
-    let Some((val, expire)) = db.table.take(src) else {
+    let Some((val, expire)) = db.take(src, now) else {
         return Err(CmdError::NoSuchKey);
     };
     db.put_owned(dst, val, expire);
@@ -299,16 +299,10 @@ fn move_cmd(ctx: &mut Ctx, args: Args) -> CmdResult {
         return Err(same_object());
     }
     let now = ctx.now;
-    let ks = ctx.store.ks();
-    if !ks.db(src).exists(key, now) || ks.db(dst).exists(key, now) {
+    if !ctx.store.ks().move_key(src, dst, key, now) {
         ctx.out.int(0);
         return Ok(());
     }
-    let Some((val, expire)) = ks.db(src).table.take(key) else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    ks.db(dst).put_owned(key, val, expire);
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
@@ -336,26 +330,10 @@ fn copy(ctx: &mut Ctx, args: Args) -> CmdResult {
         return Err(same_object());
     }
     let now = ctx.now;
-    let ks = ctx.store.ks();
-    if ks.db(src).lookup_read(key, now).is_none() {
+    if !ctx.store.ks().copy_key(src, key, dst, newkey, replace, now) {
         ctx.out.int(0);
         return Ok(());
     }
-    if ks.db(dst).exists(newkey, now) && !replace {
-        ctx.out.int(0);
-        return Ok(());
-    }
-    let Some(e) = ks.db(src).table.get(key) else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let expire = e.expire();
-    let val = match e.value() {
-        Val::Str(s) => OwnedVal::Str(s.to_vec()),
-        Val::Int(i) => OwnedVal::Int(i),
-        Val::Obj(o) => OwnedVal::Obj(o.duplicate()),
-    };
-    ks.db(dst).put_owned(newkey, val, expire);
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
@@ -407,7 +385,7 @@ fn expire(ctx: &mut Ctx, args: Args) -> CmdResult {
         when = when.checked_add(now).ok_or(CmdError::InvalidExpire(name))?;
     }
     let key = &args[1];
-    let db = ctx.db();
+    let mut db = ctx.db();
     let Some(current) = db.ttl(key, now) else {
         ctx.out.int(0);
         return Ok(());
@@ -422,12 +400,12 @@ fn expire(ctx: &mut Ctx, args: Args) -> CmdResult {
         return Ok(());
     }
     // A time in the past deletes the key, except on a replica, which waits for its master.
-    if when <= now && !db.keep_expired {
-        db.table.remove(key);
+    if when <= now && !db.keeps_expired() {
+        db.remove_live(key);
         ctx.dirty(1);
         ctx.propagate_as(&[b"DEL", key]);
     } else {
-        db.table.set_expire(key, Some(when));
+        db.set_expire(key, Some(when));
         ctx.dirty(1);
         // Replicas get the absolute time in milliseconds, with the same NX/XX/GT/LT flags.
         let mut rewritten: Vec<&[u8]> = vec![b"PEXPIREAT", key];
@@ -464,10 +442,10 @@ fn ttl(ctx: &mut Ctx, args: Args) -> CmdResult {
 fn persist(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
     let key = &args[1];
-    let db = ctx.db();
+    let mut db = ctx.db();
     let had_ttl = matches!(db.ttl(key, now), Some(Some(_)));
     if had_ttl {
-        db.table.set_expire(key, None);
+        db.set_expire(key, None);
         ctx.dirty(1);
     }
     ctx.out.int(had_ttl as i64);

@@ -169,13 +169,11 @@ fn saved(state: &PersistState, dirty_at: u64) {
     state.saves.fetch_add(1, Relaxed);
 }
 
-/// Save synchronously with the store lock held only for the snapshot.
-fn save_now(server: &Server) -> Result<(), String> {
+/// Save synchronously (the caller holds the store lock).
+fn save_now(server: &Server, ks: &Keyspace) -> Result<(), String> {
     let conf = save_conf(server);
-    let store = server.store();
     let _order = lock(&server.persist.save_lock);
-    let (snap, dirty) = take_snapshot(server, &store, &conf);
-    drop(store);
+    let (snap, dirty) = take_snapshot(server, ks, &conf);
     save_snapshot(server, &snap, dirty, &conf)
 }
 
@@ -244,13 +242,8 @@ fn save(ctx: &mut Ctx, _args: Args) -> CmdResult {
     if ctx.server.persist.bgsave_in_progress.load(Relaxed) {
         return Err(CmdError::BgsaveInProgress);
     }
-    let conf = save_conf(ctx.server);
-    let server = ctx.server;
-    let ks = ctx.store.ks();
-    let _order = lock(&server.persist.save_lock);
-    let (snap, dirty) = take_snapshot(server, ks, &conf);
-    ctx.store.release();
-    match save_snapshot(ctx.server, &snap, dirty, &conf) {
+    // Like Redis's SAVE, every other client waits until the file is written.
+    match save_now(ctx.server, ctx.store.ks()) {
         Ok(()) => {
             ctx.out.ok();
             Ok(())
@@ -307,7 +300,7 @@ pub fn debug_reload(ctx: &mut Ctx, args: Args) -> CmdResult {
             return Err(CmdError::Msg("ERR".into()));
         }
     }
-    let keep_expired = ks.dbs.first().is_some_and(|d| d.keep_expired);
+    let keep_expired = ks.is_replica_mode();
     let mut fresh = Keyspace::new(ks.dbs.len());
     if !flush {
         // Load over a copy of the current data so an error leaves the keyspace untouched.
@@ -324,7 +317,7 @@ pub fn debug_reload(ctx: &mut Ctx, args: Args) -> CmdResult {
     match load_file(&mut fresh, &conf.path, ctx.now, keep_expired, merge) {
         Ok(stats) => {
             for (old, new) in ks.dbs.iter_mut().zip(fresh.dbs.iter_mut()) {
-                std::mem::swap(&mut old.table, &mut new.table);
+                old.swap_data(new);
             }
             server.persist.load_keys_loaded.store(stats.1.loaded, Relaxed);
             server.persist.load_keys_expired.store(stats.1.expired, Relaxed);
@@ -371,16 +364,18 @@ fn load_file(
     let result = rdb::load_with_stats(&mut target, &mut r, now, keep_expired);
     if merge {
         for (dst, src) in ks.dbs.iter_mut().zip(target.dbs.iter()) {
-            for e in src.table.iter() {
+            for e in src.iter() {
                 let exp = e.expire().map_or(crate::database::Expire::Clear, crate::database::Expire::At);
                 match e.value() {
                     crate::database::Val::Str(s) => {
-                        dst.table.set(e.key(), crate::database::NewVal::Str(s), exp);
+                        dst.load(e.key(), crate::database::NewVal::Str(s), exp);
                     }
                     crate::database::Val::Int(i) => {
-                        dst.table.set(e.key(), crate::database::NewVal::Int(i), exp);
+                        dst.load(e.key(), crate::database::NewVal::Int(i), exp);
                     }
-                    crate::database::Val::Obj(o) => match *o {},
+                    crate::database::Val::Obj(o) => {
+                        dst.load(e.key(), crate::database::NewVal::Obj(o.duplicate()), exp);
+                    }
                 }
             }
         }
@@ -411,7 +406,7 @@ pub fn load_at_startup(server: &Server) -> Result<(), String> {
     {
         let mut ks = server.store();
         for (old, new) in ks.dbs.iter_mut().zip(fresh.dbs.iter_mut()) {
-            std::mem::swap(&mut old.table, &mut new.table);
+            old.swap_data(new);
         }
     }
     server.persist.load_keys_loaded.store(stats.loaded, Relaxed);
@@ -427,7 +422,7 @@ pub fn load_at_startup(server: &Server) -> Result<(), String> {
 
 /// The save SHUTDOWN and SIGTERM/SIGINT perform: `force` Some(true) = SAVE, Some(false) =
 /// NOSAVE, None = save when save points are configured.
-pub fn shutdown_save(server: &Server, force: Option<bool>) -> Result<(), String> {
+pub fn shutdown_save(server: &Server, ks: &Keyspace, force: Option<bool>) -> Result<(), String> {
     let wanted = match force {
         Some(f) => f,
         None => !read(&server.config).save_params().is_empty(),
@@ -438,7 +433,7 @@ pub fn shutdown_save(server: &Server, force: Option<bool>) -> Result<(), String>
         return Ok(());
     }
     log::info!("Saving the final RDB snapshot before exiting.");
-    let r = save_now(server);
+    let r = save_now(server, ks);
     if let Err(e) = &r {
         log::warn!("Error trying to save the DB, can't exit. ({e})");
     }
@@ -466,9 +461,8 @@ pub fn misconf_error(server: &Server) -> Option<CmdError> {
 }
 
 /// INFO's persistence section, in Redis's order.
-pub fn info_persistence_fields(server: &Server) -> Vec<(&'static str, String)> {
+pub fn info_persistence_fields(server: &Server, dirty: u64) -> Vec<(&'static str, String)> {
     let st = &server.persist;
-    let dirty = server.store().dirty;
     let in_progress = st.bgsave_in_progress.load(Relaxed);
     let current = if in_progress { now_ms() / 1000 - st.bgsave_started.load(Relaxed) } else { -1 };
     let loading = st.loading.load(Relaxed);
@@ -551,7 +545,8 @@ fn on_shutdown_signal(server: &Server, sigint: bool) {
     } else {
         None
     };
-    if shutdown_save(server, force).is_ok() || has("force") {
+    let saved = shutdown_save(server, &server.store(), force);
+    if saved.is_ok() || has("force") {
         log::warn!("redis-rust is now ready to exit, bye bye...");
         std::process::exit(0);
     }
@@ -613,7 +608,7 @@ mod tests {
     fn info_fields_in_redis_order() {
         let s = server(&["--save", ""]);
         s.store().dirty = 7;
-        let f = info_persistence_fields(&s);
+        let f = info_persistence_fields(&s, s.store().dirty);
         let names: Vec<&str> = f.iter().map(|(k, _)| *k).collect();
         assert_eq!(names[0], "loading");
         let get = |k: &str| f.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).expect(k);
@@ -623,7 +618,7 @@ mod tests {
         assert_eq!(get("rdb_last_bgsave_time_sec"), "-1");
         assert_eq!(get("rdb_current_bgsave_time_sec"), "-1");
         saved(&s.persist, 5);
-        let f = info_persistence_fields(&s);
+        let f = info_persistence_fields(&s, s.store().dirty);
         assert!(f.contains(&("rdb_changes_since_last_save", "2".to_string())));
         assert!(f.contains(&("rdb_saves", "1".to_string())));
     }

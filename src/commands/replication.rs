@@ -53,8 +53,7 @@ fn replicaof(ctx: &mut Ctx, args: Args) -> CmdResult {
         };
         Some((String::from_utf8_lossy(&args[1]).into_owned(), port))
     };
-    ctx.store.release();
-    let text = replication::set_master(ctx.server, target);
+    let text = replication::set_master(ctx.server, ctx.store.ks(), target);
     ctx.out.simple(text);
     Ok(())
 }

@@ -82,7 +82,7 @@ pub fn subcommand_error(sub: &[u8], cmd: &str) -> CmdError {
 
 /// DBSIZE
 fn dbsize(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    let n = ctx.db().len();
+    let n = ctx.db().raw().len();
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -99,9 +99,7 @@ fn flush_option(args: Args) -> CmdResult {
 /// FLUSHDB [ASYNC|SYNC]
 fn flushdb(ctx: &mut Ctx, args: Args) -> CmdResult {
     flush_option(args)?;
-    let db = ctx.db();
-    let n = db.len() as u64;
-    db.table.clear();
+    let n = ctx.db().clear() as u64;
     ctx.dirty(n);
     ctx.out.ok();
     Ok(())
@@ -111,9 +109,7 @@ fn flushdb(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// configured Redis 7.0 also cancels a background save and saves the empty dataset at once.
 fn flushall(ctx: &mut Ctx, args: Args) -> CmdResult {
     flush_option(args)?;
-    let ks = ctx.store.ks();
-    let n: u64 = ks.dbs.iter().map(|d| d.len() as u64).sum();
-    ks.flush_all();
+    let n = ctx.store.ks().flush_all() as u64;
     ctx.dirty(n);
     crate::commands::persistence::flushall_save(ctx.server, ctx.store.ks());
     ctx.out.ok();
@@ -162,8 +158,7 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
     } else {
         None
     };
-    ctx.store.release();
-    match shutdown_now(ctx.server, force_save) {
+    match shutdown_now(ctx.server, ctx.store.ks(), force_save) {
         Err(e) if !force => {
             log::warn!("{e}");
             Err(CmdError::err("Errors trying to SHUTDOWN. Check logs."))
@@ -176,10 +171,10 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
 
 /// Stop the server: save first when asked (`Some(true)`), or by default when save points are
 /// configured (`None`), then exit with status 0. Returns only when saving failed.
-pub fn shutdown_now(server: &Server, save: Option<bool>) -> Result<(), String> {
+pub fn shutdown_now(server: &Server, ks: &crate::database::Keyspace, save: Option<bool>) -> Result<(), String> {
     log::warn!("User requested shutdown...");
     server.shutdown.store(true, Relaxed);
-    crate::commands::persistence::shutdown_save(server, save)?;
+    crate::commands::persistence::shutdown_save(server, ks, save)?;
     exit_now();
 }
 
@@ -275,7 +270,8 @@ fn debug(ctx: &mut Ctx, args: Args) -> CmdResult {
 fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
     use crate::database::Val;
     let now = ctx.now;
-    let e = ctx.db().lookup(key, now).ok_or(CmdError::NoSuchKey)?;
+    let mut db = ctx.db();
+    let e = db.lookup(key, now).ok_or(CmdError::NoSuchKey)?;
     let (encoding, serialized) = match e.value() {
         Val::Int(i) => {
             let len = match i {
@@ -303,7 +299,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
 /// INFO [section ...]
 fn info(ctx: &mut Ctx, args: Args) -> CmdResult {
     let sections: Vec<&[u8]> = args.iter().skip(1).collect();
-    let text = crate::info::generate(ctx.server, &sections);
+    let text = crate::info::generate(ctx.server, ctx.store.ks(), &sections);
     ctx.out.bulk(text.as_bytes());
     Ok(())
 }

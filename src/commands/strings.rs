@@ -152,7 +152,7 @@ fn set(ctx: &mut Ctx, args: Args) -> CmdResult {
         None => Expire::Clear,
     };
     let key = &args[1];
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     if o.get {
         match db.get_str(key, now)? {
             None => ctx.out.null(),
@@ -194,7 +194,7 @@ fn set(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// SETNX key value
 fn setnx(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     if db.exists(&args[1], now) {
         ctx.out.int(0);
         return Ok(());
@@ -221,7 +221,7 @@ fn getex(ctx: &mut Ctx, args: Args) -> CmdResult {
     let o = parse_ext(&args, 2, false)?;
     let now = ctx.now;
     let key = &args[1];
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let Some(v) = db.get_str(key, now)? else {
         ctx.out.null();
         return Ok(());
@@ -236,11 +236,11 @@ fn getex(ctx: &mut Ctx, args: Args) -> CmdResult {
             ctx.propagate_as(&[b"DEL", key]);
         }
         Some(ms) => {
-            db.table.set_expire(key, Some(ms));
+            db.set_expire(key, Some(ms));
             ctx.propagate_as(&[b"PEXPIREAT", key, ms.to_string().as_bytes()]);
         }
         None if o.persist && db.ttl(key, now).flatten().is_some() => {
-            db.table.set_expire(key, None);
+            db.set_expire(key, None);
             ctx.propagate_as(&[b"PERSIST", key]);
         }
         None => return Ok(()),
@@ -252,7 +252,7 @@ fn getex(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// GETDEL key
 fn getdel(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     match db.get_str(&args[1], now)? {
         None => {
             ctx.out.null();
@@ -269,7 +269,7 @@ fn getdel(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// GETSET key value
 fn getset(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     match db.get_str(&args[1], now)? {
         None => ctx.out.null(),
         Some(v) => reply_str(ctx.out, v),
@@ -287,7 +287,7 @@ fn mset(ctx: &mut Ctx, args: Args) -> CmdResult {
     }
     let nx = ctx.cmd.spec.name == "msetnx";
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     if nx && (1..args.len()).step_by(2).any(|j| db.exists(&args[j], now)) {
         ctx.out.int(0);
         return Ok(());
@@ -307,7 +307,7 @@ fn mset(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// MGET key [key ...]: keys that are missing or hold another type give nil.
 fn mget(ctx: &mut Ctx, args: Args) -> CmdResult {
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     ctx.out.array(args.len() - 1);
     for key in args.iter().skip(1) {
         match db.lookup_read(key, now).map(|e| e.value()) {
@@ -324,7 +324,7 @@ fn append(ctx: &mut Ctx, args: Args) -> CmdResult {
     let max = max_len(ctx);
     let now = ctx.now;
     let (key, tail) = (&args[1], &args[2]);
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let total = match db.get_str_for_write(key, now)? {
         None => {
             db.set_str(key, tail, Expire::Clear);
@@ -364,7 +364,7 @@ fn incr(ctx: &mut Ctx, args: Args) -> CmdResult {
         }
     };
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let old = match db.get_str_for_write(&args[1], now)? {
         None => 0,
         Some(StrRef::Int(i)) => i,
@@ -382,7 +382,7 @@ fn incrbyfloat(ctx: &mut Ctx, args: Args) -> CmdResult {
     // Checked after the stored value, whose errors come first in Redis.
     let by = ld::parse(&args[2]).ok_or(CmdError::NotFloat);
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let old = match db.get_str_for_write(&args[1], now)? {
         None => ld::Ld::from_i64(0),
         Some(StrRef::Int(i)) => ld::Ld::from_i64(i),
@@ -404,7 +404,8 @@ fn getrange(ctx: &mut Ctx, args: Args) -> CmdResult {
     let end = parse_int(&args[3])?;
     let now = ctx.now;
     let mut tmp = [0u8; 20];
-    let s: &[u8] = match ctx.store.db(ctx.client.db).get_str(&args[1], now)? {
+    let mut db = ctx.store.db(ctx.client.db);
+    let s: &[u8] = match db.get_str(&args[1], now)? {
         None => b"",
         Some(StrRef::Bytes(b)) => b,
         Some(StrRef::Int(i)) => crate::resp::fmt_i64(i, &mut tmp),
@@ -438,7 +439,7 @@ fn setrange(ctx: &mut Ctx, args: Args) -> CmdResult {
     let max = max_len(ctx);
     let now = ctx.now;
     let key = &args[1];
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let old = db.get_str_for_write(key, now)?;
     if value.is_empty() {
         ctx.out.int(old.map_or(0, |v| v.len()) as i64);
@@ -496,7 +497,7 @@ fn lcs(ctx: &mut Ctx, args: Args) -> CmdResult {
     let opts = parse_lcs(&args);
     let max = max_len(ctx);
     let now = ctx.now;
-    let db = ctx.store.db(ctx.client.db);
+    let mut db = ctx.store.db(ctx.client.db);
     let mut read = |key: &[u8]| match db.lookup_read(key, now).map(|e| e.value()) {
         None => Ok(Vec::new()),
         Some(Val::Str(b)) => Ok(b.to_vec()),

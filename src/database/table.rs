@@ -87,6 +87,25 @@ pub enum Expire {
     At(i64),
 }
 
+/// What a lookup does with a key whose time to live has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnExpired {
+    /// Remove it (a master, or a server that replicates nobody).
+    Delete,
+    /// Report it missing but keep it (a replica: its master's DEL removes it).
+    Hide,
+    /// Treat it as live (a replica applying its master's stream).
+    Keep,
+}
+
+/// The outcome of `Table::lookup`.
+pub enum Lookup<'a, O> {
+    Live(EntryRef<'a, O>),
+    /// The key existed but its time had passed (it was removed or hidden, per `OnExpired`).
+    Expired,
+    Missing,
+}
+
 /// A borrowed entry of the table.
 pub struct EntryRef<'a, O> {
     e: Entry,
@@ -703,6 +722,31 @@ impl<O> Table<O> {
         self.find(key, self.hash(key)).map(|f| EntryRef::new(f.e))
     }
 
+    /// Look `key` up once and apply lazy expiry: an entry whose time is at or before `now` is
+    /// removed (`Delete`), reported as expired but left in place (`Hide`, a replica waiting for
+    /// its master's DEL) or returned as live (`Keep`, the master's own writes on a replica).
+    pub fn lookup(&mut self, key: &[u8], now: i64, on_expired: OnExpired) -> Lookup<'_, O> {
+        if self.is_empty() {
+            return Lookup::Missing;
+        }
+        let h = self.hash(key);
+        let Some(f) = self.find(key, h) else {
+            return Lookup::Missing;
+        };
+        if f.e.expire().is_none_or(|at| at > now) {
+            return Lookup::Live(EntryRef::new(f.e));
+        }
+        match on_expired {
+            OnExpired::Keep => Lookup::Live(EntryRef::new(f.e)),
+            OnExpired::Hide => Lookup::Expired,
+            OnExpired::Delete => {
+                self.unlink_found(&f);
+                Self::free_entry(f.e);
+                Lookup::Expired
+            }
+        }
+    }
+
     /// The object stored at `key`; None if absent or not an `Obj`.
     pub fn obj_mut(&mut self, key: &[u8]) -> Option<&mut O> {
         self.tick();
@@ -956,6 +1000,12 @@ impl<O> Table<O> {
             return None;
         }
         let f = self.find(key, self.hash(key))?;
+        self.unlink_found(&f);
+        Some(f.e)
+    }
+
+    /// Unlinks a found entry from its chain and from `volatile`, fixing the accounting.
+    fn unlink_found(&mut self, f: &Found) {
         let e = f.e;
         self.set_link(f.link, e.next());
         self.used[f.table] -= 1;
@@ -963,20 +1013,25 @@ impl<O> Table<O> {
             self.vol_remove(e);
         }
         self.entry_bytes -= e.layout().size();
-        Some(e)
+    }
+
+    /// Frees an entry already unlinked by `unlink_found`, with its object.
+    fn free_entry(e: Entry) {
+        let obj = e.obj::<O>();
+        // SAFETY: the caller unlinked the entry from its chain and from `volatile`, so this
+        // was its last reference.
+        unsafe { e.free(e.layout()) };
+        if let Some(p) = obj {
+            // SAFETY: the freed entry was the box's only owner.
+            unsafe { drop_obj(p) };
+        }
     }
 
     pub fn remove(&mut self, key: &[u8]) -> bool {
         let Some(e) = self.detach(key) else {
             return false;
         };
-        let obj = e.obj::<O>();
-        // SAFETY: `detach` unlinked the entry from its chain and from `volatile`.
-        unsafe { e.free(e.layout()) };
-        if let Some(p) = obj {
-            // SAFETY: the freed entry was the box's only owner.
-            unsafe { drop_obj(p) };
-        }
+        Self::free_entry(e);
         true
     }
 
