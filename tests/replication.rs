@@ -903,3 +903,45 @@ fn interop_real_redis_replica_with_existing_data() {
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
 }
+
+/// A key that expires on the master (lazily on a read, or by the active cycle) is deleted on
+/// the replica by the master's DEL, with either master: the replica's DBSIZE and INFO keyspace
+/// agree with the master's, although the replica hid the key as soon as its TTL passed.
+fn expired_keys_leave_the_replica(m: &mut Client, r: &mut Client) {
+    assert!(wait_until(T, || link_up(r)));
+    m.cmd(&["SET", "lazy", "v", "PX", "100"]);
+    m.cmd(&["SET", "active", "v", "PX", "100"]);
+    m.cmd(&["SELECT", "2"]);
+    m.cmd(&["SET", "other-db", "v", "PX", "100"]);
+    m.cmd(&["SET", "stays", "v"]);
+    m.cmd(&["SELECT", "0"]);
+    // The read that finds the key expired deletes it on the master and propagates a DEL.
+    assert!(wait_until(T, || m.cmd(&["GET", "lazy"]) == Resp::Nil));
+    // The others go by the active cycle.
+    assert!(wait_until(T, || m.cmd(&["DBSIZE"]) == Resp::Int(0)));
+    m.cmd(&["SELECT", "2"]);
+    assert!(wait_until(T, || m.cmd(&["DBSIZE"]) == Resp::Int(1)));
+    assert!(caught_up(m, r));
+    assert!(wait_until(T, || r.cmd(&["DBSIZE"]) == Resp::Int(0)), "db 0 of the replica keeps expired keys");
+    assert_eq!(r.cmd(&["EXISTS", "lazy"]), Resp::Int(0));
+    r.cmd(&["SELECT", "2"]);
+    assert_eq!(r.cmd(&["DBSIZE"]), Resp::Int(1));
+    assert_eq!(r.cmd(&["GET", "stays"]), Resp::bulk("v"));
+    let keyspace = r.cmd(&["INFO", "keyspace"]).text();
+    assert!(!keyspace.contains("db0:"), "{keyspace}");
+    assert!(keyspace.contains("db2:keys=1,expires=0"), "{keyspace}");
+}
+
+#[test]
+fn expired_keys_leave_the_replica_of_this_master() {
+    let m = Server::start(&[]);
+    let r = replica_of(m.port);
+    expired_keys_leave_the_replica(&mut m.client(), &mut r.client());
+}
+
+#[test]
+fn expired_keys_leave_the_replica_of_a_real_master() {
+    let Some(real) = RealRedis::start(&["--repl-diskless-sync-delay", "0"]) else { return };
+    let r = replica_of(real.port);
+    expired_keys_leave_the_replica(&mut real.client(), &mut r.client());
+}
