@@ -520,3 +520,61 @@ impl Keyspace {
         (0..self.dbs.len()).map(|i| self.db(i).clear()).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiters_queue_per_key_and_database_and_ready_is_logged_only_for_waited_keys() {
+        let mut ks = Keyspace::new(4);
+        ks.add_waiter(1, b"q", 7);
+        ks.add_waiter(1, b"q", 3);
+        ks.add_waiter(2, b"q", 9);
+        assert_eq!(ks.waiters(1, b"q"), vec![7, 3], "first come, first served");
+        assert_eq!(ks.waiters(2, b"q"), vec![9]);
+        assert!(ks.waiters(0, b"q").is_empty());
+        ks.db(0).signal_ready(b"q");
+        ks.db(1).signal_ready(b"other");
+        assert!(ks.events.is_empty(), "nobody waits for these");
+        ks.db(1).signal_ready(b"q");
+        let ev: Vec<(EventKind, usize, Vec<u8>)> = ks.events.iter().map(|e| (e.kind, e.db, e.key.to_vec())).collect();
+        assert_eq!(ev, vec![(EventKind::Ready, 1, b"q".to_vec())]);
+        ks.remove_waiter(1, b"q", 7);
+        assert_eq!(ks.waiters(1, b"q"), vec![3]);
+        ks.remove_waiter(1, b"q", 3);
+        ks.events.clear();
+        ks.db(1).signal_ready(b"q");
+        assert!(ks.events.is_empty(), "the queue is gone with its last waiter");
+    }
+
+    #[test]
+    fn lazy_expiry_deletes_hides_or_keeps_and_logs_only_real_deletions() {
+        let mut ks = Keyspace::new(1);
+        ks.db(0).set_str(b"k", b"v", Expire::At(100));
+        assert!(ks.db(0).lookup(b"k", 99).is_some());
+        ks.set_replica_mode(true);
+        assert!(ks.db(0).lookup(b"k", 100).is_none(), "a replica hides it");
+        assert_eq!(ks.dbs[0].len(), 1, "but keeps it");
+        ks.set_from_master(true);
+        assert!(ks.db(0).lookup(b"k", 100).is_some(), "the master's writes still see it");
+        assert!(ks.db(0).delete(b"k", 100), "so its DEL removes it");
+        assert!(ks.events.is_empty(), "a replica propagates no expiry of its own");
+        ks.set_from_master(false);
+        ks.set_replica_mode(false);
+        ks.db(0).set_str(b"k", b"v", Expire::At(100));
+        assert!(ks.db(0).get_str(b"k", 100).ok().flatten().is_none());
+        assert_eq!(ks.dbs[0].len(), 0);
+        assert_eq!(ks.dbs[0].expired, 1);
+        assert_eq!(ks.dbs[0].misses, 1);
+        let ev: Vec<(EventKind, Vec<u8>)> = ks.events.iter().map(|e| (e.kind, e.key.to_vec())).collect();
+        assert_eq!(ev, vec![(EventKind::Expired, b"k".to_vec())]);
+    }
+
+    #[test]
+    #[should_panic(expected = "database index 4 out of range")]
+    fn a_bad_database_index_is_never_redirected() {
+        let mut ks = Keyspace::new(4);
+        ks.db(4);
+    }
+}

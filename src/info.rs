@@ -230,7 +230,7 @@ pub fn generate(server: &Server, ks: &crate::database::Keyspace, args: &[&[u8]])
         w!(out, "maxclients", maxclients);
         w!(out, "client_recent_max_input_buffer", 0);
         w!(out, "client_recent_max_output_buffer", 0);
-        w!(out, "blocked_clients", 0);
+        w!(out, "blocked_clients", server.blocked.len());
         w!(out, "tracking_clients", 0);
         w!(out, "clients_in_timeout_table", 0);
     }

@@ -117,6 +117,19 @@ impl ClientInfo {
         }
     }
 
+    /// Set or clear one CLIENT LIST flag letter, keeping Redis's order and "N" for none.
+    pub fn set_flag(&self, f: char, on: bool) {
+        const FLAG_ORDER: &str = "OSMPxbtRBdcuAUreT";
+        let mut flags = lock(&self.flags);
+        let keep = |c: char| c != 'N' && (c != f || on);
+        let mut letters: Vec<char> = flags.chars().filter(|&c| keep(c)).collect();
+        if on && !letters.contains(&f) {
+            letters.push(f);
+        }
+        letters.sort_by_key(|c| FLAG_ORDER.find(*c).unwrap_or(FLAG_ORDER.len()));
+        *flags = if letters.is_empty() { "N".into() } else { letters.into_iter().collect() };
+    }
+
     /// Called by the socket's owner just before it closes the socket.
     pub fn detach_socket(&self) {
         *lock(&self.sock) = None;

@@ -112,6 +112,7 @@ pub fn park(
         ks.add_waiter(w.db, k, w.client_id);
     }
     lock(&server.blocked.waiters).insert(w.client_id, w.clone());
+    w.info.set_flag('b', true);
     w
 }
 
@@ -121,6 +122,7 @@ fn unpark(server: &Server, ks: &mut Keyspace, w: &Waiter) {
         ks.remove_waiter(w.db, k, w.client_id);
     }
     lock(&server.blocked.waiters).remove(&w.client_id);
+    w.info.set_flag('b', false);
 }
 
 /// Wait (without the store lock) until the client is served, times out or is unblocked, and

@@ -290,23 +290,13 @@ fn client_type(info: &ClientInfo) -> ClientType {
     }
 }
 
-/// Redis's order of the CLIENT LIST flag letters.
-const FLAG_ORDER: &str = "OSMPxbtRBdcuAUreT";
-
 fn has_flag(info: &ClientInfo, f: char) -> bool {
     lock(&info.flags).contains(f)
 }
 
-/// Set or clear one CLIENT LIST flag letter, keeping Redis's order and "N" for none.
+/// Set or clear one CLIENT LIST flag letter.
 pub fn set_flag(info: &ClientInfo, f: char, on: bool) {
-    let mut flags = lock(&info.flags);
-    let keep = |c: char| c != 'N' && (c != f || on);
-    let mut letters: Vec<char> = flags.chars().filter(|&c| keep(c)).collect();
-    if on && !letters.contains(&f) {
-        letters.push(f);
-    }
-    letters.sort_by_key(|c| FLAG_ORDER.find(*c).unwrap_or(FLAG_ORDER.len()));
-    *flags = if letters.is_empty() { "N".into() } else { letters.into_iter().collect() };
+    info.set_flag(f, on);
 }
 
 /// One CLIENT LIST line in Redis 7.0's format. `argv_mem` is given for the calling client,
@@ -573,8 +563,10 @@ fn client_unblock(ctx: &mut Ctx, args: Args) -> CmdResult {
     if args.len() == 4 && !is(&args[3], "timeout") && !is(&args[3], "error") {
         return Err(CmdError::err("CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
     }
-    parse_int(&args[2])?;
-    ctx.out.int(0);
+    let id = parse_int(&args[2])?;
+    let error = args.len() == 4 && is(&args[3], "error");
+    let done = u64::try_from(id).is_ok_and(|id| crate::command::blocking::unblock(ctx.server, ctx.store, id, error));
+    ctx.out.int(i64::from(done));
     Ok(())
 }
 
