@@ -431,3 +431,61 @@ pub fn restore_from_aux(server: &Server, aux: &HashMap<String, Vec<u8>>) {
         st.ensure_backlog(&server.repl.feeding);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> ReplState {
+        let repl = Repl::new(&crate::config::Config::default());
+        repl.state.into_inner().unwrap()
+    }
+
+    #[test]
+    fn encode_writes_a_multibulk() {
+        let mut out = Vec::new();
+        encode(&mut out, [&b"SET"[..], b"k", b""].into_iter());
+        assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
+    }
+
+    #[test]
+    fn select_is_emitted_only_when_the_database_changes() {
+        let mut st = state();
+        let mut out = Vec::new();
+        st.encode_cmd(&mut out, Some(0), [&b"DEL"[..], b"a"].into_iter());
+        st.encode_cmd(&mut out, Some(0), [&b"DEL"[..], b"b"].into_iter());
+        st.encode_cmd(&mut out, None, [&b"PING"[..]].into_iter());
+        st.encode_cmd(&mut out, Some(3), [&b"DEL"[..], b"c"].into_iter());
+        let want = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$1\r\na\r\n*2\r\n$3\r\nDEL\r\n$1\r\nb\r\n\
+*1\r\n$4\r\nPING\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n*2\r\n$3\r\nDEL\r\n$1\r\nc\r\n";
+        assert_eq!(out, &want[..]);
+    }
+
+    #[test]
+    fn backlog_keeps_the_last_bytes_and_bounds_partial_resyncs() {
+        let mut st = state();
+        let feeding = AtomicBool::new(false);
+        st.feed(b"lost");
+        assert_eq!(st.offset, 0, "no backlog: nothing is fed");
+        st.ensure_backlog(&feeding);
+        assert!(feeding.load(Relaxed));
+        st.backlog_size = 10;
+        st.feed(b"0123456789abcdef");
+        assert_eq!(st.offset, 16);
+        assert_eq!(st.first_byte(), 7);
+        let id = st.replid.clone();
+        assert!(st.can_continue(&id, 7));
+        assert!(st.can_continue(&id, 17), "nothing missing");
+        assert!(!st.can_continue(&id, 6), "before the backlog");
+        assert!(!st.can_continue(&id, 18), "past the offset");
+        assert!(!st.can_continue(NO_REPLID, 10), "unknown history");
+        st.shift_replid();
+        assert_eq!(st.replid2, id);
+        assert_eq!(st.second_offset, 17);
+        assert!(st.can_continue(&id, 17), "the former history up to the switch");
+        st.feed(b"gh");
+        assert!(!st.can_continue(&id, 18), "the former history ends at the switch");
+        let new_id = st.replid.clone();
+        assert!(st.can_continue(&new_id, 18));
+    }
+}
