@@ -416,7 +416,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     let started = crate::server::now_us();
     let now = started / 1000;
     let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged };
-    let mark = ctx.out.buf.len();
+    let mark = ctx.out.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let shard = server.shard(ctx.client.id);
     let stats = &shard.cmds[cmd.id];
@@ -426,7 +426,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     match result {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
-            ctx.out.buf.truncate(mark);
+            ctx.out.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &e);
         }
@@ -437,7 +437,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             log::warn!("command '{}' panicked: {what}", cmd.fullname);
-            ctx.out.buf.truncate(mark);
+            ctx.out.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &CmdError::err(format!("internal error while executing '{}'", cmd.fullname)));
         }

@@ -1241,7 +1241,7 @@ fn apply_loop(
 ) -> std::io::Result<()> {
     let mut parser = Parser::new();
     parser.max_bulk = usize::MAX;
-    let mut out = Reply { buf: Vec::new() };
+    let mut out = Reply::new();
     let mut store = Store::new(&server.store);
     let mut offset = lock(&server.repl.state).offset;
     ack(w, offset)?;
@@ -1265,7 +1265,7 @@ fn apply_loop(
                         last_ack = Instant::now();
                     } else {
                         dispatch(server, client, &mut out, &mut store, args);
-                        out.buf.clear();
+                        out.clear();
                     }
                     pos += consumed;
                 }
