@@ -1131,6 +1131,14 @@ CONFIG GET maxmemory
 CONFIG GET nosuch
 GET nosuchkey
 MGET nosuchkey nosuchkey2
+# Argument and doc flags are sets in RESP3; the texts are this server's own (~shape).
+~shape COMMAND DOCS lcs
+~shape COMMAND DOCS getex
+~shape COMMAND DOCS substr
+~shape COMMAND DOCS object|encoding
+COMMAND INFO client|list
+COMMAND INFO object|freq
+COMMAND GETKEYSANDFLAGS set k v get
 "#;
 
 #[derive(Debug, Clone, Copy, PartialEq)]

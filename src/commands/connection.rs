@@ -597,7 +597,7 @@ fn client_trackinginfo(ctx: &mut Ctx, _args: Args) -> CmdResult {
     let out = &mut *ctx.out;
     out.map(3);
     out.bulk_str("flags");
-    out.array(1);
+    out.set(1);
     out.bulk_str("off");
     out.bulk_str("redirect");
     out.int(-1);
