@@ -288,6 +288,12 @@ impl Client {
         self.read_value(&mut Vec::new())
     }
 
+    /// Send a command and return its reply's raw bytes.
+    pub fn try_read_raw_after(&mut self, args: &[&str]) -> Vec<u8> {
+        self.send(args);
+        self.try_read_raw().expect("read reply").1
+    }
+
     /// Read one reply and also return its bytes exactly as received.
     pub fn try_read_raw(&mut self) -> std::io::Result<(Resp, Vec<u8>)> {
         let mut raw = Vec::new();
