@@ -1128,8 +1128,10 @@ HELLO 4
 ~shape CLIENT LIST
 ~shape INFO
 ~shape INFO keyspace
+INFO nosuchsection
 CONFIG GET maxmemory
 CONFIG GET nosuch
+~sorted CONFIG GET maxmemory hz
 GET nosuchkey
 MGET nosuchkey nosuchkey2
 # Argument and doc flags are sets in RESP3; the texts are this server's own (~shape).
