@@ -458,7 +458,7 @@ pub fn execute(
         match parser.parse(&data[pos..]) {
             Parsed::Command { consumed, inline } => {
                 let args = parser.args(&data[pos..], inline);
-                let mark = out.buf.len();
+                let mark = out.len();
                 client.input_pos = pos;
                 let outcome = dispatch(server, client, out, store, args);
                 filter_reply(&mut client.modes, out, mark);
@@ -496,13 +496,13 @@ pub fn execute(
 fn filter_reply(m: &mut ClientModes, out: &mut Reply, mark: usize) {
     if m.master_link {
         if !std::mem::take(&mut m.force_reply) {
-            out.buf.truncate(mark);
+            out.truncate(mark);
         }
         return;
     }
     if m.reply_off || m.reply_skip || m.reply_skip_next {
         if m.reply_off || m.reply_skip {
-            out.buf.truncate(mark);
+            out.truncate(mark);
         }
         m.reply_skip = std::mem::take(&mut m.reply_skip_next);
     }
@@ -613,7 +613,7 @@ fn call(
     let started = crate::server::now_us();
     let now = started / 1000;
     let mut ctx = Ctx { server, client, out, store, now, cmd, prop: Propagate::Unchanged, block: None };
-    let mark = ctx.out.buf.len();
+    let mark = ctx.out.len();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cmd.spec.handler)(&mut ctx, args)));
     let shard = server.shard(ctx.client.id);
     let stats = &shard.cmds[cmd.id];
@@ -626,7 +626,7 @@ fn call(
     match result {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
-            ctx.out.buf.truncate(mark);
+            ctx.out.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &e);
             ctx.block = None;
@@ -638,7 +638,7 @@ fn call(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             log::warn!("command '{}' panicked: {what}", cmd.fullname);
-            ctx.out.buf.truncate(mark);
+            ctx.out.truncate(mark);
             stats.failed.fetch_add(1, Relaxed);
             reply_error(server, ctx.out, &CmdError::err(format!("internal error while executing '{}'", cmd.fullname)));
             ctx.block = None;

@@ -38,6 +38,7 @@ pub fn register(server: &Server, stream: &TcpStream) -> Arc<ClientInfo> {
         qbuf: Default::default(),
         omem: Default::default(),
         flags: std::sync::Mutex::new("N".into()),
+        resp: 2.into(),
         sock: std::sync::Mutex::new(Some(sys::raw_fd(stream))),
     });
     lock(&server.clients).insert(id, info.clone());
@@ -138,7 +139,7 @@ fn run(server: &Server, client: &mut ClientState, stream: &TcpStream) -> std::io
             flush(server, client.id, writer, &mut out)?;
             return Ok(());
         }
-        if drained || out.buf.len() >= OUT_HIGH_WATER {
+        if drained || out.len() >= OUT_HIGH_WATER {
             flush(server, client.id, writer, &mut out)?;
             if pending.is_empty() {
                 wait_for_input(server, writer, &mut spin);
@@ -229,18 +230,18 @@ fn prefetch_keys(store: &mut Store<'_>, db: usize, data: &[u8]) {
 }
 
 fn flush(server: &Server, client_id: u64, mut writer: &TcpStream, out: &mut Reply) -> std::io::Result<()> {
-    if out.buf.is_empty() {
+    if out.is_empty() {
         return Ok(());
     }
-    server.shard(client_id).counters.net_out.fetch_add(out.buf.len() as u64, Relaxed);
+    server.shard(client_id).counters.net_out.fetch_add(out.len() as u64, Relaxed);
     let r = {
         // A client that stops reading can block this write indefinitely.
         let _blocked = Inactive::new(server);
-        writer.write_all(&out.buf)
+        writer.write_all(out.bytes())
     };
-    out.buf.clear();
-    if out.buf.capacity() > 4 * OUT_HIGH_WATER {
-        out.buf.shrink_to(READ_BUF);
+    out.clear();
+    if out.capacity() > 4 * OUT_HIGH_WATER {
+        out.shrink_to(READ_BUF);
     }
     r
 }

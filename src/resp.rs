@@ -1,4 +1,5 @@
-//! RESP2: an incremental request parser (multibulk and inline) and the reply writer.
+//! RESP: an incremental request parser (multibulk and inline) and the reply writer, which
+//! speaks RESP2 or RESP3 as the client chose with HELLO.
 //!
 //! The parser never allocates per command: it records argument positions as spans into the
 //! caller's buffer, and it can resume a half-received command where it stopped, so a 512 MB
@@ -466,13 +467,85 @@ impl std::ops::Index<usize> for Args<'_> {
     }
 }
 
-/// Reply writer: appends RESP2 replies to the connection's output buffer.
-#[derive(Default)]
+/// The kind of an aggregate whose length is written after its elements (`begin_deferred`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    Array,
+    /// `n` counts key-value pairs; RESP2 sends a flat array of `2n` elements.
+    Map,
+    Set,
+    Push,
+}
+
+/// An aggregate header left open by `begin_deferred`, closed by `end_deferred`.
+#[must_use]
+pub struct Deferred {
+    at: usize,
+    kind: Aggregate,
+}
+
+/// Room kept for a deferred header: a type byte, a count up to 10 digits, CRLF.
+const DEFERRED_ROOM: usize = 13;
+
+/// Reply writer: appends replies to the connection's output buffer in the client's protocol
+/// (RESP2 until HELLO 3). Handlers say what a value is (map, set, double, null, boolean,
+/// verbatim text); the writer picks the RESP3 type or the RESP2 form Redis 7.0 sends for it.
 pub struct Reply {
-    pub buf: Vec<u8>,
+    buf: Vec<u8>,
+    resp3: bool,
+}
+
+impl Default for Reply {
+    fn default() -> Self {
+        Reply::new()
+    }
 }
 
 impl Reply {
+    pub fn new() -> Self {
+        Reply { buf: Vec::new(), resp3: false }
+    }
+
+    /// Switch the protocol (HELLO, RESET): 3 is RESP3, anything else RESP2.
+    pub fn set_protocol(&mut self, proto: u8) {
+        self.resp3 = proto == 3;
+    }
+    pub fn protocol(&self) -> u8 {
+        if self.resp3 { 3 } else { 2 }
+    }
+    pub fn is_resp3(&self) -> bool {
+        self.resp3
+    }
+
+    // ---- the buffer, for the connection: its size, a mark to drop a reply back to, the bytes.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+    /// Drop everything written after `mark` (a `len()` taken earlier).
+    pub fn truncate(&mut self, mark: usize) {
+        self.buf.truncate(mark);
+    }
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+    /// The bytes written so far, leaving the buffer empty.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buf)
+    }
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+    pub fn shrink_to(&mut self, min: usize) {
+        self.buf.shrink_to(min);
+    }
+
+    // ---- simple types, the same in both protocols.
     pub fn ok(&mut self) {
         self.buf.extend_from_slice(b"+OK\r\n");
     }
@@ -509,41 +582,158 @@ impl Reply {
         let s = fmt_i64(n, &mut tmp);
         self.bulk(s);
     }
-    pub fn null(&mut self) {
-        self.buf.extend_from_slice(b"$-1\r\n");
-    }
-    pub fn null_array(&mut self) {
-        self.buf.extend_from_slice(b"*-1\r\n");
-    }
     pub fn array(&mut self, n: usize) {
-        self.buf.push(b'*');
+        self.header(b'*', n);
+    }
+
+    // ---- types RESP3 has and RESP2 approximates.
+    /// A missing value: RESP2's null bulk `$-1`, RESP3's `_`.
+    pub fn null(&mut self) {
+        self.buf.extend_from_slice(if self.resp3 { b"_\r\n" } else { b"$-1\r\n" });
+    }
+    /// A missing value where Redis's RESP2 form is the null array `*-1` (BLPOP's timeout,
+    /// EXEC of an aborted transaction); RESP3's `_` as for any null.
+    pub fn null_array(&mut self) {
+        self.buf.extend_from_slice(if self.resp3 { b"_\r\n" } else { b"*-1\r\n" });
+    }
+    /// A map of `n` key-value pairs: RESP3 `%n`, RESP2 a flat array of `2n` elements.
+    pub fn map(&mut self, n: usize) {
+        if self.resp3 { self.header(b'%', n) } else { self.header(b'*', n * 2) }
+    }
+    /// A set of `n` elements: RESP3 `~n`, RESP2 an array.
+    pub fn set(&mut self, n: usize) {
+        self.header(if self.resp3 { b'~' } else { b'*' }, n);
+    }
+    /// An out-of-band message (pub/sub, invalidation) of `n` elements: RESP3 `>n`, RESP2 an
+    /// array.
+    pub fn push(&mut self, n: usize) {
+        self.header(if self.resp3 { b'>' } else { b'*' }, n);
+    }
+    /// A double in Redis 7.0's `%.17g` form: RESP3 `,1.5`, RESP2 a bulk string.
+    pub fn double(&mut self, d: f64) {
+        let s = fmt_g17(d);
+        if self.resp3 {
+            self.buf.push(b',');
+            self.buf.extend_from_slice(s.as_bytes());
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(s.as_bytes());
+        }
+    }
+    /// A boolean: RESP3 `#t`/`#f`, RESP2 the integers 1 and 0.
+    pub fn bool(&mut self, b: bool) {
+        let s: &[u8] = match (self.resp3, b) {
+            (true, true) => b"#t\r\n",
+            (true, false) => b"#f\r\n",
+            (false, true) => b":1\r\n",
+            (false, false) => b":0\r\n",
+        };
+        self.buf.extend_from_slice(s);
+    }
+    /// Text meant for humans (INFO, CLIENT LIST): RESP3 verbatim `=len\r\nfmt:text`, with a
+    /// three-letter format such as `txt`; RESP2 a bulk string of the text.
+    pub fn verbatim(&mut self, fmt: &str, text: &[u8]) {
+        if !self.resp3 {
+            return self.bulk(text);
+        }
+        debug_assert_eq!(fmt.len(), 3, "verbatim formats are three bytes");
+        self.buf.push(b'=');
+        push_int(&mut self.buf, (text.len() + 4) as i64);
+        self.buf.extend_from_slice(b"\r\n");
+        self.buf.extend_from_slice(fmt.as_bytes());
+        self.buf.push(b':');
+        self.buf.extend_from_slice(text);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+    /// A big number given as its decimal digits: RESP3 `(digits`, RESP2 a bulk string.
+    pub fn big_number(&mut self, digits: &str) {
+        if self.resp3 {
+            self.buf.push(b'(');
+            self.buf.extend_from_slice(digits.as_bytes());
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(digits.as_bytes());
+        }
+    }
+
+    // ---- scored pairs (WITHSCORES): RESP2 a flat member, score, member, score... array;
+    // RESP3 an array of [member, double] pairs.
+    /// The header of a reply of `n` scored pairs.
+    pub fn scored_array(&mut self, n: usize) {
+        self.array(if self.resp3 { n } else { n * 2 });
+    }
+    /// One member with its score, after `scored_array`.
+    pub fn scored(&mut self, member: &[u8], score: f64) {
+        if self.resp3 {
+            self.buf.extend_from_slice(b"*2\r\n");
+        }
+        self.bulk(member);
+        self.double(score);
+    }
+
+    // ---- aggregates whose length is known only after their elements are written.
+    /// Open an aggregate of `kind`; `end_deferred` writes its header once the count is known.
+    pub fn begin_deferred(&mut self, kind: Aggregate) -> Deferred {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&[b' '; DEFERRED_ROOM]);
+        Deferred { at, kind }
+    }
+    /// Close an aggregate of `n` elements (`n` pairs for a map).
+    pub fn end_deferred(&mut self, d: Deferred, n: usize) {
+        let (ty, count) = match (d.kind, self.resp3) {
+            (Aggregate::Map, false) => (b'*', n * 2),
+            (Aggregate::Map, true) => (b'%', n),
+            (Aggregate::Set, true) => (b'~', n),
+            (Aggregate::Push, true) => (b'>', n),
+            (_, _) => (b'*', n),
+        };
+        let mut head = [0u8; DEFERRED_ROOM + 8];
+        head[0] = ty;
+        let mut tmp = [0u8; 20];
+        let digits = fmt_i64(count as i64, &mut tmp);
+        let len = 1 + digits.len() + 2;
+        head[1..1 + digits.len()].copy_from_slice(digits);
+        head[1 + digits.len()..len].copy_from_slice(b"\r\n");
+        self.buf.splice(d.at..d.at + DEFERRED_ROOM, head[..len].iter().copied());
+    }
+
+    /// Bytes already encoded (a replica's `+FULLRESYNC` line).
+    pub fn raw(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
+    fn header(&mut self, ty: u8, n: usize) {
+        self.buf.push(ty);
         push_int(&mut self.buf, n as i64);
         self.buf.extend_from_slice(b"\r\n");
     }
-    /// RESP2 has no map type: a map is an array of 2n alternating keys and values.
-    pub fn map(&mut self, n: usize) {
-        self.array(n * 2);
+}
+
+/// C's `printf("%.17g")` of a double, the form Redis 7.0 replies with (ZSCORE of 0.1 is
+/// `0.10000000000000001`): 17 significant digits, trailing zeros dropped, exponent form
+/// below 1e-4 and from 1e17 on.
+pub fn fmt_g17(d: f64) -> String {
+    if d.is_nan() {
+        return "nan".into();
     }
-    /// RESP2 doubles are bulk strings in Redis's `%.17g`-style shortest form.
-    pub fn double(&mut self, d: f64) {
-        let s = fmt_double(d);
-        self.bulk(s.as_bytes());
+    if d.is_infinite() {
+        return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    /// Start an array whose length is not known yet; `end_array` patches the count.
-    pub fn begin_deferred(&mut self) -> usize {
-        let at = self.buf.len();
-        self.buf.extend_from_slice(b"*0000000000\r\n");
-        at
+    if d == 0.0 {
+        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
     }
-    pub fn end_deferred(&mut self, at: usize, n: usize) {
-        let mut head = Vec::with_capacity(16);
-        head.push(b'*');
-        push_int(&mut head, n as i64);
-        head.extend_from_slice(b"\r\n");
-        self.buf.splice(at..at + 13, head);
-    }
-    pub fn raw(&mut self, b: &[u8]) {
-        self.buf.extend_from_slice(b);
+    // The exponent %g decides on is that of the value rounded to 17 digits.
+    let sci = format!("{d:.16e}");
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let trim = |s: &str| -> String {
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
+    };
+    if !(-4..17).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim(mant), exp.unsigned_abs())
+    } else {
+        trim(&format!("{d:.*}", (16 - exp) as usize))
     }
 }
 
@@ -731,10 +921,134 @@ mod tests {
         r.int(-42);
         r.bulk(b"hi");
         r.null();
-        let at = r.begin_deferred();
+        let at = r.begin_deferred(Aggregate::Array);
         r.bulk(b"x");
         r.end_deferred(at, 1);
-        assert_eq!(r.buf, b":-42\r\n$2\r\nhi\r\n$-1\r\n*1\r\n$1\r\nx\r\n");
+        assert_eq!(r.bytes(), b":-42\r\n$2\r\nhi\r\n$-1\r\n*1\r\n$1\r\nx\r\n");
+    }
+
+    /// Encode with `f` in RESP2 and in RESP3.
+    fn both(f: impl Fn(&mut Reply)) -> (String, String) {
+        let mut r2 = Reply::new();
+        f(&mut r2);
+        let mut r3 = Reply::new();
+        r3.set_protocol(3);
+        f(&mut r3);
+        (String::from_utf8_lossy(r2.bytes()).into_owned(), String::from_utf8_lossy(r3.bytes()).into_owned())
+    }
+
+    #[test]
+    fn replies_in_both_protocols() {
+        type Case<'a> = (&'a dyn Fn(&mut Reply), &'a str, &'a str);
+        let cases: &[Case] = &[
+            (&|r| r.null(), "$-1\r\n", "_\r\n"),
+            (&|r| r.null_array(), "*-1\r\n", "_\r\n"),
+            (&|r| r.map(2), "*4\r\n", "%2\r\n"),
+            (&|r| r.set(3), "*3\r\n", "~3\r\n"),
+            (&|r| r.push(3), "*3\r\n", ">3\r\n"),
+            (&|r| r.array(0), "*0\r\n", "*0\r\n"),
+            (&|r| r.bool(true), ":1\r\n", "#t\r\n"),
+            (&|r| r.bool(false), ":0\r\n", "#f\r\n"),
+            (&|r| r.double(1.5), "$3\r\n1.5\r\n", ",1.5\r\n"),
+            (&|r| r.double(0.1), "$19\r\n0.10000000000000001\r\n", ",0.10000000000000001\r\n"),
+            (&|r| r.double(f64::INFINITY), "$3\r\ninf\r\n", ",inf\r\n"),
+            (&|r| r.double(f64::NEG_INFINITY), "$4\r\n-inf\r\n", ",-inf\r\n"),
+            (&|r| r.verbatim("txt", b"a\r\nb"), "$4\r\na\r\nb\r\n", "=8\r\ntxt:a\r\nb\r\n"),
+            (
+                &|r| r.big_number("123456789012345678901234567890"),
+                "$30\r\n123456789012345678901234567890\r\n",
+                "(123456789012345678901234567890\r\n",
+            ),
+            (&|r| r.ok(), "+OK\r\n", "+OK\r\n"),
+            (&|r| r.error("ERR a\nb"), "-ERR a b\r\n", "-ERR a b\r\n"),
+            (&|r| r.int(-7), ":-7\r\n", ":-7\r\n"),
+            (&|r| r.bulk(b""), "$0\r\n\r\n", "$0\r\n\r\n"),
+            (&|r| r.bulk_int(42), "$2\r\n42\r\n", "$2\r\n42\r\n"),
+            (
+                &|r| {
+                    r.scored_array(2);
+                    r.scored(b"a", 1.0);
+                    r.scored(b"b", 2.5);
+                },
+                "*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$3\r\n2.5\r\n",
+                "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2.5\r\n",
+            ),
+        ];
+        for (i, (f, want2, want3)) in cases.iter().enumerate() {
+            let (got2, got3) = both(f);
+            assert_eq!((got2.as_str(), got3.as_str()), (*want2, *want3), "case {i}");
+        }
+    }
+
+    #[test]
+    fn deferred_aggregates_carry_their_kind() {
+        let fill = |kind: Aggregate| {
+            move |r: &mut Reply| {
+                r.int(0);
+                let d = r.begin_deferred(kind);
+                for i in 0..12 {
+                    r.int(i);
+                }
+                r.end_deferred(d, if kind == Aggregate::Map { 6 } else { 12 });
+                r.int(1);
+            }
+        };
+        let body: String = (0..12).map(|i| format!(":{i}\r\n")).collect();
+        for (kind, h2, h3) in [
+            (Aggregate::Array, "*12", "*12"),
+            (Aggregate::Map, "*12", "%6"),
+            (Aggregate::Set, "*12", "~12"),
+            (Aggregate::Push, "*12", ">12"),
+        ] {
+            let (got2, got3) = both(fill(kind));
+            assert_eq!(got2, format!(":0\r\n{h2}\r\n{body}:1\r\n"), "{kind:?}");
+            assert_eq!(got3, format!(":0\r\n{h3}\r\n{body}:1\r\n"), "{kind:?}");
+        }
+        // An empty deferred map, and truncation back to a mark.
+        let (got2, got3) = both(|r| {
+            let d = r.begin_deferred(Aggregate::Map);
+            r.end_deferred(d, 0);
+            let mark = r.len();
+            r.bulk(b"dropped");
+            r.truncate(mark);
+        });
+        assert_eq!((got2.as_str(), got3.as_str()), ("*0\r\n", "%0\r\n"));
+    }
+
+    #[test]
+    fn protocol_switches_and_take() {
+        let mut r = Reply::new();
+        assert_eq!(r.protocol(), 2);
+        r.set_protocol(3);
+        assert!(r.is_resp3());
+        r.null();
+        r.set_protocol(2);
+        r.null();
+        assert_eq!(r.take(), b"_\r\n$-1\r\n");
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn g17_like_printf() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (1.0, "1"),
+            (-2.5, "-2.5"),
+            (0.1, "0.10000000000000001"),
+            (1e20, "1e+20"),
+            (1e16, "10000000000000000"),
+            (1e17, "1e+17"),
+            (123456789.125, "123456789.125"),
+            (0.0001, "0.0001"),
+            (0.00001, "1.0000000000000001e-05"),
+            (1.5e-300, "1.5000000000000001e-300"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (3.0e100, "2.9999999999999999e+100"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(fmt_g17(*d), *want, "{d:e}");
+        }
     }
 
     #[test]

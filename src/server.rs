@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::database::Keyspace;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -103,6 +103,8 @@ pub struct ClientInfo {
     pub qbuf: AtomicUsize,
     pub omem: AtomicUsize,
     pub flags: Mutex<String>,
+    /// The protocol chosen with HELLO (2 or 3), for CLIENT LIST's `resp=`.
+    pub resp: AtomicU8,
     /// The socket's descriptor while it is open, so CLIENT KILL can shut it down and wake the
     /// blocked thread. Not a second descriptor (one per client is what `maxclients` counts);
     /// the owner clears it under this lock before closing, so a reused number is never hit.

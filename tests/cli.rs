@@ -93,6 +93,27 @@ fn redis_cli_sets_and_gets() {
     assert_eq!(cli_in(s.port, &[], b"SET a 1\nGET a\nEXISTS a\n"), "OK\n1\n1\n");
 }
 
+/// redis-cli -3: HELLO 3 on connect, then RESP3 replies printed as redis-cli prints them, the
+/// same output as from a real redis-server (--no-raw: the typed form, `(nil)`, `1) ...`).
+#[test]
+fn redis_cli_in_resp3() {
+    let Some(real) = RealRedis::start(&[]) else { return };
+    if !have_redis("redis-cli") {
+        return;
+    }
+    let s = Server::start(&[]);
+    let input = b"SET k v\nGET k\nGET missing\nMGET k missing\nINCR n\nINCRBYFLOAT f 1.5\n\
+                  CONFIG GET databases\nCOMMAND GETKEYSANDFLAGS get k\nCLIENT TRACKINGINFO\n\
+                  INFO keyspace\nHELLO 3 SETNAME x\nCLIENT GETNAME\n";
+    let args = ["-3", "--no-raw"];
+    let ours = cli_in(s.port, &args, input);
+    let theirs = cli_in(real.port, &args, input);
+    // HELLO's id differs; everything else is the same text.
+    let strip = |t: &str| t.lines().filter(|l| !l.contains("\"id\" =>")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&ours), strip(&theirs), "ours:\n{ours}\ntheirs:\n{theirs}");
+    assert!(ours.contains("1# \"databases\" => \"16\""), "{ours}");
+}
+
 #[test]
 fn redis_cli_reads_info() {
     if !have_redis("redis-cli") {

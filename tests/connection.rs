@@ -193,7 +193,7 @@ fn hello_protocol_2_and_errors() {
     assert_eq!(c.cmd(&["HELLO", "2", "AUTH", "default", "any", "SETNAME", "c"]), hello_reply(id));
     assert_eq!(c.cmd(&["CLIENT", "GETNAME"]), Resp::bulk("c"));
 
-    for v in ["3", "1", "4", "0", "-1"] {
+    for v in ["1", "4", "0", "-1"] {
         assert_eq!(c.cmd(&["HELLO", v]), err("NOPROTO unsupported protocol version"), "{v}");
     }
     for v in ["abc", "2.0", "99999999999999999999"] {
@@ -205,27 +205,70 @@ fn hello_protocol_2_and_errors() {
     assert_eq!(c.cmd(&["HELLO", "2", "AUTH", "bob", "pw"]), err(WRONGPASS));
     assert_eq!(c.cmd(&["HELLO", "2", "SETNAME", "a b"]), err(BAD_NAME));
     assert_eq!(c.cmd(&["CLIENT", "GETNAME"]), Resp::bulk("c"));
-    // HELLO 3 is refused and the connection stays on RESP2.
+    // Refused versions leave the connection on RESP2.
     assert_eq!(field(&my_info(&mut c), "resp"), "2");
 }
 
 #[test]
-fn hello_3_refused_with_pipelined_commands_answered() {
+fn hello_3_switches_pipelined_commands_to_resp3() {
     let s = Server::start(&[]);
     let mut c = s.client();
-    let mut batch = Client::encode(&[b"HELLO", b"3"]);
-    batch.extend(Client::encode(&[b"PING"]));
-    batch.extend(Client::encode(&[b"SET", b"k", b"v"]));
-    batch.extend(Client::encode(&[b"GET", b"k"]));
+    let id = c.cmd(&["CLIENT", "ID"]).int();
+    let mut batch = Client::encode(&[b"HELLO", b"4"]);
+    batch.extend(Client::encode(&[b"GET", b"nokey"]));
+    batch.extend(Client::encode(&[b"HELLO", b"3"]));
+    batch.extend(Client::encode(&[b"GET", b"nokey"]));
     batch.extend(Client::encode(&[b"HELLO", b"3", b"SETNAME", b"x"]));
     batch.extend(Client::encode(&[b"CLIENT", b"GETNAME"]));
+    batch.extend(Client::encode(&[b"HELLO", b"2"]));
+    batch.extend(Client::encode(&[b"GET", b"nokey"]));
     c.send_raw(&batch);
     assert_eq!(c.read(), err("NOPROTO unsupported protocol version"));
-    assert_eq!(c.read(), Resp::Simple("PONG".into()));
-    assert_eq!(c.read(), Resp::ok());
-    assert_eq!(c.read(), Resp::bulk("v"));
-    assert_eq!(c.read(), err("NOPROTO unsupported protocol version"));
-    assert_eq!(c.read(), Resp::Nil, "a refused HELLO applies none of its options");
+    assert_eq!(c.read(), Resp::Nil);
+    let hello3 = |id: i64| {
+        Resp::Map(vec![
+            (Resp::bulk("server"), Resp::bulk("redis")),
+            (Resp::bulk("version"), Resp::bulk("7.0.15")),
+            (Resp::bulk("proto"), Resp::Int(3)),
+            (Resp::bulk("id"), Resp::Int(id)),
+            (Resp::bulk("mode"), Resp::bulk("standalone")),
+            (Resp::bulk("role"), Resp::bulk("master")),
+            (Resp::bulk("modules"), Resp::Array(vec![])),
+        ])
+    };
+    assert_eq!(c.read(), hello3(id));
+    assert_eq!(c.try_read_raw().unwrap().1, b"_\r\n");
+    assert_eq!(c.read(), hello3(id));
+    assert_eq!(c.read(), Resp::bulk("x"));
+    assert_eq!(c.read(), hello_reply(id));
+    assert_eq!(c.try_read_raw().unwrap().1, b"$-1\r\n");
+}
+
+#[test]
+fn hello_3_reply_bytes_and_resp_field() {
+    let s = Server::start(&[]);
+    let mut c = s.client();
+    let id = c.cmd(&["CLIENT", "ID"]).int();
+    c.send(&["HELLO", "3"]);
+    let want = format!(
+        "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n\
+         $2\r\nid\r\n:{id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n\
+         $7\r\nmodules\r\n*0\r\n"
+    );
+    assert_eq!(String::from_utf8(c.try_read_raw().unwrap().1).unwrap(), want);
+    // CLIENT INFO is verbatim text in RESP3 and says resp=3; another client sees it too.
+    let info = c.cmd(&["CLIENT", "INFO"]);
+    let Resp::Verbatim(format, text) = &info else { panic!("not verbatim: {info:?}") };
+    assert_eq!(format, "txt");
+    assert!(String::from_utf8_lossy(text).trim_end().ends_with(" resp=3"), "{info:?}");
+    let mut other = s.client();
+    let list = other.cmd(&["CLIENT", "LIST"]).text();
+    let line = list.lines().find(|l| l.starts_with(&format!("id={id} "))).unwrap();
+    assert!(line.ends_with(" resp=3"), "{line}");
+    // RESET goes back to RESP2.
+    assert_eq!(c.cmd(&["RESET"]), Resp::Simple("RESET".into()));
+    assert_eq!(c.try_read_raw_after(&["GET", "nokey"]), b"$-1\r\n");
+    assert_eq!(field(&my_info(&mut c), "resp"), "2");
 }
 
 #[test]
@@ -249,6 +292,18 @@ fn hello_with_requirepass() {
     let id = c2.cmd(&["CLIENT", "ID"]).int();
     assert_eq!(reply, hello_reply(id));
     assert_eq!(c2.cmd(&["HELLO"]), hello_reply(id));
+
+    // HELLO 3 AUTH user pass SETNAME name: authenticated, named and in RESP3 at once; a
+    // failed HELLO 3 leaves the protocol as it was.
+    let mut c3 = s.client();
+    assert_eq!(c3.cmd(&["HELLO", "3", "AUTH", "default", "wrong"]), err(WRONGPASS));
+    assert_eq!(c3.cmd(&["HELLO", "3"]), err(noauth_hello));
+    assert_eq!(c3.try_read_raw_after(&["PING"]), format!("-{NOAUTH}\r\n").into_bytes());
+    let reply = c3.cmd(&["HELLO", "3", "AUTH", "default", "secret", "SETNAME", "three"]);
+    let Resp::Map(pairs) = &reply else { panic!("not a map: {reply:?}") };
+    assert_eq!(pairs[2], (Resp::bulk("proto"), Resp::Int(3)));
+    assert_eq!(c3.cmd(&["CLIENT", "GETNAME"]), Resp::bulk("three"));
+    assert_eq!(c3.try_read_raw_after(&["GET", "nokey"]), b"_\r\n");
 }
 
 #[test]

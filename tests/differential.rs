@@ -10,6 +10,11 @@
 //!              milliseconds apart);
 //!   `~shape`   only the reply's type and array lengths must agree.
 //!
+//! The script runs twice, in RESP2 and after `HELLO 3` (a RESP3 connection that HELLO 2 or
+//! RESET takes back to RESP2 is given `HELLO 3` again on both servers); `RESP3_SCRIPT` adds
+//! cases of its own to the RESP3 run. Exact cases compare the raw bytes of the replies, the
+//! other modes the parsed replies.
+//!
 //! Deliberate differences, the only ones allowed:
 //!   - INFO, CLIENT LIST/INFO/ID, TIME, HELLO: contents depend on the process, the connection
 //!     and the clock (`~shape`).
@@ -17,7 +22,6 @@
 //!     (`~shape`).
 //!   - CLIENT SETINFO is not sent: Redis 7.0 lacks it (7.2 added it), this server accepts it
 //!     because client libraries send it on connect.
-//!   - HELLO 3 is not sent: this server speaks RESP2 only (and the reply would not parse here).
 //!   - TTL, PTTL, EXPIRETIME and PEXPIRETIME of relative expiries are compared with `~near`.
 //!   - CLIENT NO-TOUCH and CLIENT HELP are not sent: NO-TOUCH is Redis 7.2's, accepted here
 //!     (like SETINFO) because 7.2-era clients send it; CLIENT HELP lists both.
@@ -1108,6 +1112,38 @@ CONFIG RESETSTAT 1
 COMMAND COUNT 1
 "#;
 
+/// Cases that only mean something in RESP3, run after SCRIPT in the RESP3 mode.
+const RESP3_SCRIPT: &str = r#"
+HELLO 3 FOO
+HELLO 3 AUTH default
+~shape HELLO 3 AUTH default wrong
+HELLO 3 SETNAME "a b"
+~shape HELLO 3
+~shape HELLO 3 SETNAME conn3
+CLIENT GETNAME
+~shape HELLO 3 AUTH default anything
+~shape HELLO
+HELLO 4
+~shape CLIENT INFO
+~shape CLIENT LIST
+~shape INFO
+~shape INFO keyspace
+INFO nosuchsection
+CONFIG GET maxmemory
+CONFIG GET nosuch
+~sorted CONFIG GET maxmemory hz
+GET nosuchkey
+MGET nosuchkey nosuchkey2
+# Argument and doc flags are sets in RESP3; the texts are this server's own (~shape).
+~shape COMMAND DOCS lcs
+~shape COMMAND DOCS getex
+~shape COMMAND DOCS substr
+~shape COMMAND DOCS object|encoding
+COMMAND INFO client|list
+COMMAND INFO object|freq
+COMMAND GETKEYSANDFLAGS set k v get
+"#;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mode {
     Exact,
@@ -1169,9 +1205,9 @@ fn split_line(line: &str) -> Vec<Vec<u8>> {
     args
 }
 
-fn parse_script() -> Vec<Case> {
+fn parse_script(script: &str) -> Vec<Case> {
     let mut cases = Vec::new();
-    for (n, raw) in SCRIPT.lines().enumerate() {
+    for (n, raw) in script.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -1212,23 +1248,48 @@ fn show(r: &Resp) -> String {
         Resp::Nil => "(nil)".into(),
         Resp::NilArray => "(nil array)".into(),
         Resp::Array(a) => format!("[{}]", a.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Resp::Null => "(null)".into(),
+        Resp::Double(d) => format!("(double) {d}"),
+        Resp::Bool(b) => format!("(bool) {b}"),
+        Resp::Verbatim(f, t) => format!("(verbatim {f}) {:?}", String::from_utf8_lossy(t)),
+        Resp::BigNumber(n) => format!("(big) {n}"),
+        Resp::Map(m) => {
+            format!(
+                "{{{}}}",
+                m.iter().map(|(k, v)| format!("{} => {}", show(k), show(v))).collect::<Vec<_>>().join(", ")
+            )
+        }
+        Resp::Set(a) => format!("~[{}]", a.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Resp::Push(a) => format!(">[{}]", a.iter().map(show).collect::<Vec<_>>().join(", ")),
     }
 }
 
 fn sorted(r: &Resp) -> Resp {
+    let sort = |a: &[Resp]| {
+        let mut items: Vec<Resp> = a.iter().map(sorted).collect();
+        items.sort_by_key(show);
+        items
+    };
     match r {
-        Resp::Array(a) => {
-            let mut items: Vec<Resp> = a.iter().map(sorted).collect();
-            items.sort_by_key(show);
-            Resp::Array(items)
+        Resp::Array(a) => Resp::Array(sort(a)),
+        Resp::Set(a) => Resp::Set(sort(a)),
+        Resp::Map(m) => {
+            let mut pairs: Vec<(Resp, Resp)> = m.iter().map(|(k, v)| (sorted(k), sorted(v))).collect();
+            pairs.sort_by_key(|(k, _)| show(k));
+            Resp::Map(pairs)
         }
         other => other.clone(),
     }
 }
 
 fn same_shape(a: &Resp, b: &Resp) -> bool {
+    let all = |x: &[Resp], y: &[Resp]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_shape(p, q));
     match (a, b) {
-        (Resp::Array(x), Resp::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_shape(p, q)),
+        (Resp::Array(x), Resp::Array(y)) | (Resp::Set(x), Resp::Set(y)) | (Resp::Push(x), Resp::Push(y)) => all(x, y),
+        (Resp::Map(x), Resp::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same_shape(k1, k2) && same_shape(v1, v2))
+        }
+        (Resp::Verbatim(f1, _), Resp::Verbatim(f2, _)) => f1 == f2,
         _ => std::mem::discriminant(a) == std::mem::discriminant(b),
     }
 }
@@ -1245,46 +1306,85 @@ fn agree(mode: Mode, ours: &Resp, theirs: &Resp) -> bool {
     }
 }
 
-/// Send one command and read its reply; a dead or silent connection is reported as text.
-fn exchange(c: &mut Client, args: &[Vec<u8>]) -> Result<Resp, String> {
+/// Send one command and read its reply with its raw bytes; a dead or silent connection is
+/// reported as text.
+fn exchange(c: &mut Client, args: &[Vec<u8>]) -> Result<(Resp, Vec<u8>), String> {
     let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
     c.stream.write_all(&Client::encode(&refs)).map_err(|e| format!("write failed: {e}"))?;
-    c.try_read().map_err(|e| format!("no reply: {e}"))
+    c.try_read_raw().map_err(|e| format!("no reply: {e}"))
 }
 
-fn connect(port: u16) -> Client {
-    let c = Client::connect(port);
+/// A connection in the protocol under test: RESP3 ones start with `HELLO 3`.
+fn connect(port: u16, resp3: bool) -> Client {
+    let mut c = Client::connect(port);
     c.stream.set_read_timeout(Some(Duration::from_secs(3))).expect("timeout");
+    if resp3 {
+        hello3(&mut c);
+    }
     c
+}
+
+fn hello3(c: &mut Client) {
+    let reply = c.cmd(&["HELLO", "3"]);
+    assert!(matches!(reply, Resp::Map(_)), "HELLO 3: {reply:?}");
+}
+
+/// Commands after which a RESP3 connection is back in RESP2 (or may be): the script goes on
+/// in RESP3, so `HELLO 3` is sent again to both servers.
+fn leaves_resp3(args: &[Vec<u8>]) -> bool {
+    args.first().is_some_and(|a| a.eq_ignore_ascii_case(b"hello") || a.eq_ignore_ascii_case(b"reset"))
 }
 
 #[test]
 fn same_replies_as_real_redis() {
+    run_script(SCRIPT, false);
+}
+
+/// The same script after `HELLO 3`, then the RESP3-only cases.
+#[test]
+fn same_resp3_replies_as_real_redis() {
+    run_script(&format!("{SCRIPT}{RESP3_SCRIPT}"), true);
+}
+
+fn run_script(script: &str, resp3: bool) {
     let Some(real) = RealRedis::start(&[]) else { return };
     let ours = Server::start(&["--save", "", "--appendonly", "no"]);
-    let cases = parse_script();
-    let script_start =
-        include_str!("differential.rs").lines().position(|l| l.starts_with("const SCRIPT")).map_or(0, |i| i + 1);
-    let mut a = connect(ours.port);
-    let mut b = connect(real.port);
+    let cases = parse_script(script);
+    let file = include_str!("differential.rs");
+    let script_start = file.lines().position(|l| l.starts_with("const SCRIPT")).map_or(0, |i| i + 1);
+    let resp3_start = file.lines().position(|l| l.starts_with("const RESP3_SCRIPT")).map_or(0, |i| i + 1);
+    let script_lines = SCRIPT.lines().count();
+    // The line in this file: the RESP3 script follows SCRIPT in the joined text.
+    let file_line = |n: usize| if n < script_lines { script_start + n } else { resp3_start + n - script_lines + 1 };
+    let mut a = connect(ours.port, resp3);
+    let mut b = connect(real.port, resp3);
     let mut diffs = Vec::new();
     let mut unknown_to_us = std::collections::BTreeSet::new();
     for case in &cases {
-        let theirs = exchange(&mut b, &case.args).unwrap_or_else(|e| panic!("real redis: {}: {e}", case.text));
-        let ours = match exchange(&mut a, &case.args) {
+        let (theirs, theirs_raw) =
+            exchange(&mut b, &case.args).unwrap_or_else(|e| panic!("real redis: {}: {e}", case.text));
+        let outcome = exchange(&mut a, &case.args);
+        if resp3 && leaves_resp3(&case.args) {
+            hello3(&mut b);
+            if outcome.is_ok() {
+                hello3(&mut a);
+            }
+        }
+        let (ours, ours_raw) = match outcome {
             Ok(r) => r,
             Err(e) => {
                 diffs.push(format!(
                     "line {}: {}\n    ours:   {e}\n    theirs: {}",
-                    script_start + case.line,
+                    file_line(case.line),
                     case.text,
                     brief(&theirs)
                 ));
-                a = connect(ours.port);
+                a = connect(ours.port, resp3);
                 continue;
             }
         };
-        if agree(case.mode, &ours, &theirs) {
+        let same = if case.mode == Mode::Exact { ours_raw == theirs_raw } else { agree(case.mode, &ours, &theirs) };
+        if same {
             continue;
         }
         if let Resp::Error(e) = &ours
@@ -1295,15 +1395,20 @@ fn same_replies_as_real_redis() {
             unknown_to_us.insert(if e.contains("subcommand") { name.join(" ") } else { name[0].clone() });
         }
         let mode = if case.mode == Mode::Exact { String::new() } else { format!(" ({:?})", case.mode) };
+        let (ours_s, theirs_s) = if ours == theirs {
+            // Same values, other bytes (a RESP3 type sent in its RESP2 form, say).
+            (format!("{:?}", String::from_utf8_lossy(&ours_raw)), format!("{:?}", String::from_utf8_lossy(&theirs_raw)))
+        } else {
+            (brief(&ours), brief(&theirs))
+        };
         diffs.push(format!(
-            "line {}: {}{mode}\n    ours:   {}\n    theirs: {}",
-            script_start + case.line,
+            "line {}: {}{mode}\n    ours:   {ours_s}\n    theirs: {theirs_s}",
+            file_line(case.line),
             case.text,
-            brief(&ours),
-            brief(&theirs)
         ));
     }
-    eprintln!("differential: {} cases, {} mismatches", cases.len(), diffs.len());
+    let proto = if resp3 { "RESP3" } else { "RESP2" };
+    eprintln!("differential ({proto}): {} cases, {} mismatches", cases.len(), diffs.len());
     if !diffs.is_empty() {
         let mut report = diffs.join("\n");
         if !unknown_to_us.is_empty() {
@@ -1312,6 +1417,6 @@ fn same_replies_as_real_redis() {
                 unknown_to_us.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
-        panic!("{} of {} commands replied differently from redis-server:\n{report}", diffs.len(), cases.len());
+        panic!("{proto}: {} of {} commands replied differently from redis-server:\n{report}", diffs.len(), cases.len());
     }
 }

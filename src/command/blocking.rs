@@ -228,14 +228,15 @@ pub fn serve_ready(server: &Server, store: &mut Store<'_>, ready: Vec<(usize, Ve
             let mut client = ClientState::new(w.info.clone(), true);
             client.db = w.db;
             client.resp = w.resp;
-            let mut out = Reply::default();
+            let mut out = Reply::new();
+            out.set_protocol(w.resp);
             let (prop, block) = call(server, &mut client, &mut out, store, cmd, args);
             if block.is_some() {
                 // Still nothing for it (another waiter took the elements): it keeps its place.
                 continue;
             }
             unpark(server, store.ks(), &w);
-            w.finish(WaitState::Served(std::mem::take(&mut out.buf)));
+            w.finish(WaitState::Served(out.take()));
             queue.extend(after_served(server, &mut client, store, prop, args));
         }
     }

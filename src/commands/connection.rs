@@ -131,12 +131,12 @@ fn auth(ctx: &mut Ctx, args: Args) -> CmdResult {
 /// HELLO [protover [AUTH username password] [SETNAME clientname]]
 ///
 /// Options take effect one by one as in Redis: a name set before a failing option stays.
-/// Only RESP2 is spoken, so protocol 3 is refused like an unknown version.
+/// The reply is written in the protocol just chosen.
 fn hello(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut proto = None;
     if args.len() >= 2 {
         let v = parse_int(&args[1]).map_err(|_| CmdError::err("Protocol version is not an integer or out of range"))?;
-        if v != 2 {
+        if v != 2 && v != 3 {
             return Err(CmdError::Msg("NOPROTO unsupported protocol version".into()));
         }
         proto = Some(v as u8);
@@ -164,7 +164,7 @@ fn hello(ctx: &mut Ctx, args: Args) -> CmdResult {
         ));
     }
     if let Some(p) = proto {
-        ctx.client.resp = p;
+        set_protocol(ctx, p);
     }
     let role = if read(&ctx.server.config).replicaof.is_some() { "replica" } else { "master" };
     let out = &mut *ctx.out;
@@ -186,6 +186,13 @@ fn hello(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
+/// The client's protocol, kept where dispatch, the reply writer and CLIENT LIST read it.
+fn set_protocol(ctx: &mut Ctx, proto: u8) {
+    ctx.client.resp = proto;
+    ctx.client.info.resp.store(proto, Relaxed);
+    ctx.out.set_protocol(proto);
+}
+
 /// RESET: back to the state of a fresh connection. Redis also leaves MULTI, unsubscribes
 /// everything and turns tracking off here; those belong to the families that add them.
 fn reset(ctx: &mut Ctx, _args: Args) -> CmdResult {
@@ -193,7 +200,7 @@ fn reset(ctx: &mut Ctx, _args: Args) -> CmdResult {
         return Err(CmdError::err("can only reset normal client connections"));
     }
     select_db(ctx, 0);
-    ctx.client.resp = 2;
+    set_protocol(ctx, 2);
     ctx.client.authenticated = !ctx.server.requirepass_set.load(Relaxed);
     lock(&ctx.client.info.name).clear();
     let m = &mut ctx.client.modes;
@@ -216,7 +223,7 @@ fn client_id(ctx: &mut Ctx, _args: Args) -> CmdResult {
 fn client_info(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut s = String::with_capacity(300);
     client_line(&mut s, &ctx.client.info, ctx.now, Some(args_mem(args)));
-    ctx.out.bulk_str(&s);
+    ctx.out.verbatim("txt", s.as_bytes());
     Ok(())
 }
 
@@ -248,7 +255,7 @@ fn client_list(ctx: &mut Ctx, args: Args) -> CmdResult {
         None => clients.values().filter(|c| kind.is_none_or(|k| client_type(c) == k)).for_each(|c| add(c)),
     }
     drop(clients);
-    ctx.out.bulk_str(&s);
+    ctx.out.verbatim("txt", s.as_bytes());
     Ok(())
 }
 
@@ -316,18 +323,19 @@ fn client_line(s: &mut String, c: &ClientInfo, now_ms: i64, argv_mem: Option<usi
         id => table().by_id(id).map_or("NULL", |cmd| cmd.fullname.as_str()),
     };
     // sub/psub/ssub and multi stay at their idle values until pub/sub and MULTI track them;
-    // every client speaks RESP2 (HELLO refuses 3) as the only user, "default".
+    // every client is the only user, "default".
     let _ = writeln!(
         s,
         "id={} addr={} laddr={} fd={} name={name} age={} idle={idle} flags={flags} db={} sub=0 psub=0 ssub=0 \
          multi=-1 qbuf={qbuf} qbuf-free={qbuf_free} argv-mem={argv_mem} multi-mem=0 rbs={REPLY_BUF} rbp=0 \
-         obl=0 oll=0 omem={omem} tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp=2",
+         obl=0 oll=0 omem={omem} tot-mem={tot_mem} events=r cmd={cmd} user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
         c.fd,
         c.created.elapsed().as_secs(),
         c.db.load(Relaxed),
+        c.resp.load(Relaxed),
     );
 }
 
@@ -581,7 +589,7 @@ fn client_trackinginfo(ctx: &mut Ctx, _args: Args) -> CmdResult {
     let out = &mut *ctx.out;
     out.map(3);
     out.bulk_str("flags");
-    out.array(1);
+    out.set(1);
     out.bulk_str("off");
     out.bulk_str("redirect");
     out.int(-1);

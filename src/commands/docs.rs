@@ -878,7 +878,7 @@ fn write_arg(out: &mut Reply, a: &Arg) {
     }
     if !flags.is_empty() {
         out.bulk_str("flags");
-        out.array(flags.len());
+        out.set(flags.len());
         for f in flags {
             out.simple(f);
         }
@@ -921,7 +921,7 @@ pub fn write_doc(out: &mut Reply, cmd: &Command) {
     out.bulk_str(doc.map(|d| d.complexity).unwrap_or(if subs.is_empty() { "O(1)" } else { SUB }));
     if !dep_since.is_empty() {
         out.bulk_str("doc_flags");
-        out.array(1);
+        out.set(1);
         out.simple("deprecated");
         out.bulk_str("deprecated_since");
         out.bulk_str(dep_since);

@@ -7,7 +7,7 @@ use crate::commands::{is, parse_int};
 use crate::database::{DbMut, EntryRef, Object, Rng, Val, type_name};
 use crate::error::{CmdError, CmdResult};
 use crate::glob::glob_match;
-use crate::resp::Args;
+use crate::resp::{Aggregate, Args};
 
 pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("del", -2, WRITE, (1, -1, 1), "@keyspace @write @slow", del),
@@ -95,7 +95,7 @@ fn keys(ctx: &mut Ctx, args: Args) -> CmdResult {
     let pattern = &args[1];
     let all = pattern == b"*";
     let db = ctx.store.db(ctx.client.db);
-    let at = ctx.out.begin_deferred();
+    let at = ctx.out.begin_deferred(Aggregate::Array);
     let mut n = 0;
     for e in db.raw().iter() {
         if (all || glob_match(pattern, e.key(), false)) && !is_expired(&e, now) {

@@ -300,7 +300,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
 fn info(ctx: &mut Ctx, args: Args) -> CmdResult {
     let sections: Vec<&[u8]> = args.iter().skip(1).collect();
     let text = crate::info::generate(ctx.server, ctx.store.ks(), &sections);
-    ctx.out.bulk(text.as_bytes());
+    ctx.out.verbatim("txt", text.as_bytes());
     Ok(())
 }
 
@@ -486,7 +486,7 @@ fn key_specs(cmd: &Command) -> Vec<Vec<&'static str>> {
 fn write_key_specs(out: &mut Reply, cmd: &Command) {
     let specs = key_specs(cmd);
     let (first, last, step) = cmd.spec.keys;
-    out.array(specs.len());
+    out.set(specs.len());
     let one = specs.len() == 1;
     let note = docs::key_note(&cmd.fullname);
     for (i, fl) in specs.iter().enumerate() {
@@ -496,7 +496,7 @@ fn write_key_specs(out: &mut Reply, cmd: &Command) {
             out.bulk_str(n);
         }
         out.bulk_str("flags");
-        out.array(fl.len());
+        out.set(fl.len());
         for f in fl {
             out.simple(f);
         }
@@ -536,7 +536,7 @@ fn write_info(out: &mut Reply, cmd: &Command) {
     out.bulk_str(&cmd.fullname);
     out.int(spec.arity as i64);
     let fl = flag_names(spec);
-    out.array(fl.len());
+    out.set(fl.len());
     for f in fl {
         out.simple(f);
     }
@@ -544,18 +544,23 @@ fn write_info(out: &mut Reply, cmd: &Command) {
     out.int(spec.keys.1 as i64);
     out.int(spec.keys.2 as i64);
     let cats = acl_categories(spec);
-    out.array(cats.len());
+    out.set(cats.len());
     for c in cats {
         out.simple(&format!("@{c}"));
     }
     let tips = docs::tips(&cmd.fullname);
-    out.array(tips.len());
+    out.set(tips.len());
     for t in tips {
         out.bulk_str(t);
     }
     write_key_specs(out, cmd);
     let subs = subcommands_of(cmd);
-    out.array(subs.len());
+    // Redis answers an empty set for a command without subcommands, an array otherwise.
+    if subs.is_empty() {
+        out.set(0);
+    } else {
+        out.array(subs.len());
+    }
     for s in subs {
         write_info(out, s);
     }
@@ -692,7 +697,7 @@ fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
             ctx.out.array(2);
             ctx.out.bulk(&full[*p]);
             let fl = specs.get(n.min(specs.len().saturating_sub(1))).cloned().unwrap_or_default();
-            ctx.out.array(fl.len());
+            ctx.out.set(fl.len());
             for f in fl {
                 ctx.out.simple(f);
             }

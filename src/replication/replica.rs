@@ -452,7 +452,7 @@ fn apply_loop(
 ) -> std::io::Result<()> {
     let mut parser = Parser::new();
     parser.max_bulk = usize::MAX;
-    let mut out = Reply { buf: Vec::new() };
+    let mut out = Reply::new();
     let mut store = Store::for_master(&server.store);
     let mut offset = lock(&server.repl.state).offset;
     ack(w, offset)?;
@@ -467,9 +467,9 @@ fn apply_loop(
         if let Next::Close = next {
             return Err(io_err("protocol error from the master"));
         }
-        if !out.buf.is_empty() {
-            w.write_all(&out.buf)?;
-            out.buf.clear();
+        if !out.is_empty() {
+            w.write_all(out.bytes())?;
+            out.clear();
             last_ack = Instant::now();
         }
         if pos > 0 {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A RESP2 reply, as the client sees it.
+/// A reply, as the client sees it: RESP2's types, then RESP3's (after HELLO 3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resp {
     Simple(String),
@@ -18,6 +18,17 @@ pub enum Resp {
     Nil,
     Array(Vec<Resp>),
     NilArray,
+    /// RESP3 `_`.
+    Null,
+    /// RESP3 `,` with the text as sent (`1.5`, `inf`).
+    Double(String),
+    Bool(bool),
+    /// RESP3 `=`: the format (`txt`) and the text.
+    Verbatim(String, Vec<u8>),
+    BigNumber(String),
+    Map(Vec<(Resp, Resp)>),
+    Set(Vec<Resp>),
+    Push(Vec<Resp>),
 }
 
 impl Resp {
@@ -274,8 +285,26 @@ impl Client {
     }
 
     pub fn try_read(&mut self) -> std::io::Result<Resp> {
+        self.read_value(&mut Vec::new())
+    }
+
+    /// Send a command and return its reply's raw bytes.
+    pub fn try_read_raw_after(&mut self, args: &[&str]) -> Vec<u8> {
+        self.send(args);
+        self.try_read_raw().expect("read reply").1
+    }
+
+    /// Read one reply and also return its bytes exactly as received.
+    pub fn try_read_raw(&mut self) -> std::io::Result<(Resp, Vec<u8>)> {
+        let mut raw = Vec::new();
+        let r = self.read_value(&mut raw)?;
+        Ok((r, raw))
+    }
+
+    fn read_value(&mut self, raw: &mut Vec<u8>) -> std::io::Result<Resp> {
         let mut line = Vec::new();
         self.reader.read_until(b'\n', &mut line)?;
+        raw.extend_from_slice(&line);
         if line.is_empty() {
             return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed"));
         }
@@ -283,33 +312,64 @@ impl Client {
             return Err(std::io::Error::other(format!("bad reply line {:?}", String::from_utf8_lossy(&line))));
         }
         let body = String::from_utf8_lossy(&line[1..line.len() - 2]).into_owned();
+        let count = || body.parse::<i64>().map_err(std::io::Error::other);
         Ok(match line[0] {
             b'+' => Resp::Simple(body),
             b'-' => Resp::Error(body),
-            b':' => Resp::Int(body.parse().map_err(std::io::Error::other)?),
-            b'$' => {
-                let n: i64 = body.parse().map_err(std::io::Error::other)?;
+            b':' => Resp::Int(count()?),
+            b'$' | b'=' => {
+                let n = count()?;
                 if n < 0 {
                     Resp::Nil
                 } else {
                     let mut buf = vec![0u8; n as usize + 2];
                     self.reader.read_exact(&mut buf)?;
+                    raw.extend_from_slice(&buf);
                     buf.truncate(n as usize);
-                    Resp::Bulk(buf)
+                    if line[0] == b'=' {
+                        if buf.len() < 4 || buf[3] != b':' {
+                            return Err(std::io::Error::other("verbatim string without a format"));
+                        }
+                        let text = buf.split_off(4);
+                        Resp::Verbatim(String::from_utf8_lossy(&buf[..3]).into_owned(), text)
+                    } else {
+                        Resp::Bulk(buf)
+                    }
                 }
             }
-            b'*' => {
-                let n: i64 = body.parse().map_err(std::io::Error::other)?;
+            b'*' | b'~' | b'>' => {
+                let n = count()?;
                 if n < 0 {
                     Resp::NilArray
                 } else {
                     let mut items = Vec::with_capacity(n as usize);
                     for _ in 0..n {
-                        items.push(self.try_read()?);
+                        items.push(self.read_value(raw)?);
                     }
-                    Resp::Array(items)
+                    match line[0] {
+                        b'*' => Resp::Array(items),
+                        b'~' => Resp::Set(items),
+                        _ => Resp::Push(items),
+                    }
                 }
             }
+            b'%' => {
+                let n = count()?;
+                let mut pairs = Vec::with_capacity(n.max(0) as usize);
+                for _ in 0..n {
+                    let k = self.read_value(raw)?;
+                    pairs.push((k, self.read_value(raw)?));
+                }
+                Resp::Map(pairs)
+            }
+            b'_' => Resp::Null,
+            b',' => Resp::Double(body),
+            b'(' => Resp::BigNumber(body),
+            b'#' => match &body[..] {
+                "t" => Resp::Bool(true),
+                "f" => Resp::Bool(false),
+                _ => return Err(std::io::Error::other(format!("bad boolean {body:?}"))),
+            },
             other => return Err(std::io::Error::other(format!("bad reply type {:?}", other as char))),
         })
     }
