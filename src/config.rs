@@ -1102,7 +1102,7 @@ fn c_strtol(b: &[u8]) -> (i64, &[u8]) {
 /// Redis's string2ll(): strict base-10 parsing (no spaces, no '+', no
 /// leading zeros, no "-0", no overflow).
 pub fn string2ll(s: &[u8]) -> Option<i64> {
-    crate::resp::parse_i64(s)
+    crate::util::num::parse_i64(s)
 }
 
 /// Like Redis's string2d(): the whole string must be a valid double.
@@ -1231,7 +1231,7 @@ pub fn repr(s: &[u8]) -> String {
     out
 }
 
-pub use crate::glob::glob_match;
+pub use crate::util::glob::glob_match;
 
 /// Usage text (like `redis-server --help`), rendered with clap.
 pub fn usage() -> String {

@@ -5,17 +5,15 @@ pub mod command;
 pub mod commands;
 pub mod config;
 pub mod connection;
-pub mod crc64;
 pub mod database;
 pub mod error;
-pub mod glob;
 pub mod info;
-pub mod lzf;
 pub mod rdb;
 pub mod replication;
 pub mod resp;
 pub mod server;
 pub mod sys;
+pub mod util;
 
 /// This server's own version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

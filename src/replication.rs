@@ -437,15 +437,15 @@ pub fn replconf(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut j = 1;
     while j + 1 < args.len() {
         let (opt, val) = (&args[j], &args[j + 1]);
-        let is = |n: &str| crate::commands::is(opt, n);
+        let is = |n: &str| crate::util::is(opt, n);
         if is("listening-port") {
-            let port = crate::commands::parse_int(val)?;
+            let port = crate::util::parse_int(val)?;
             lock(&ctx.server.repl.state).pending.entry(id).or_default().port = port.clamp(0, 65535) as u16;
         } else if is("ip-address") {
             let ip = String::from_utf8_lossy(val).into_owned();
             lock(&ctx.server.repl.state).pending.entry(id).or_default().ip = Some(ip);
         } else if is("capa") {
-            if crate::commands::is(val, "psync2") {
+            if crate::util::is(val, "psync2") {
                 lock(&ctx.server.repl.state).pending.entry(id).or_default().psync2 = true;
             }
         } else if is("ack") {
@@ -626,8 +626,8 @@ pub fn wait(ctx: &mut Ctx, args: Args) -> CmdResult {
             "WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.",
         ));
     }
-    let want = crate::commands::parse_int(&args[1])?;
-    let timeout = crate::commands::connection::parse_timeout_ms(&args[2])?;
+    let want = crate::util::parse_int(&args[1])?;
+    let timeout = crate::util::parse_timeout_ms(&args[2])?;
     // Never hold the store while waiting.
     ctx.store.release();
     let woff = ctx.client.modes.woff;
@@ -1257,8 +1257,8 @@ fn apply_loop(
                 Parsed::Command { consumed, inline } => {
                     let args = parser.args(&data[pos..], inline);
                     if args.len() >= 2
-                        && crate::commands::is(args.get(0), "replconf")
-                        && crate::commands::is(args.get(1), "getack")
+                        && crate::util::is(args.get(0), "replconf")
+                        && crate::util::is(args.get(1), "getack")
                     {
                         // The offset before this command, as Redis reports it.
                         ack(w, offset + pos as u64)?;

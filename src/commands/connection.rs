@@ -548,15 +548,7 @@ fn client_pause(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// A timeout in milliseconds as Redis's `getTimeoutFromObjectOrReply` reads it (CLIENT PAUSE,
-/// WAIT): an integer, not negative.
-pub fn parse_timeout_ms(arg: &[u8]) -> Result<i64, CmdError> {
-    match crate::resp::parse_i64(arg) {
-        None => Err(CmdError::TimeoutNotInteger),
-        Some(ms) if ms < 0 => Err(CmdError::NegativeTimeout),
-        Some(ms) => Ok(ms),
-    }
-}
+pub use crate::util::parse_timeout_ms;
 
 /// CLIENT UNPAUSE
 fn client_unpause(ctx: &mut Ctx, _args: Args) -> CmdResult {

@@ -6,8 +6,8 @@ use crate::command::{CommandSpec, Ctx, flags::*};
 use crate::commands::{is, parse_int};
 use crate::database::{Db, EntryRef, Object, OwnedVal, Rng, Val, type_name};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::glob_match;
 use crate::resp::Args;
+use crate::util::glob::glob_match;
 
 pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("del", -2, WRITE, (1, -1, 1), "@keyspace @write @slow", del),

@@ -5,9 +5,9 @@ use crate::command::{Command, CommandSpec, Ctx, flags::*, table};
 use crate::commands::connection::reply_help as help;
 use crate::commands::{docs, is, parse_int};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::glob_match;
 use crate::resp::{Args, Reply};
 use crate::server::{Server, read, write};
+use crate::util::glob::glob_match;
 use std::sync::atomic::Ordering::Relaxed;
 
 pub const SPECS: &[CommandSpec] = &[
