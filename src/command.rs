@@ -394,7 +394,7 @@ pub fn dispatch(server: &Server, client: &mut ClientState, out: &mut Reply, stor
     }
     if (cmd.spec.has(flags::WRITE) || cmd.spec.name == "ping")
         && !client.modes.master_link
-        && let Some(e) = crate::commands::persistence::misconf_error(server)
+        && let Some(e) = crate::persistence::misconf_error(server)
     {
         server.shard(client.id).cmds[cmd.id].rejected.fetch_add(1, Relaxed);
         reply_error(server, out, &e);

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod database;
 pub mod error;
 pub mod info;
+pub mod persistence;
 pub mod rdb;
 pub mod replication;
 pub mod resp;

@@ -4,7 +4,7 @@
 use crossbeam_channel::{Receiver, Sender};
 use redis_rust::server::ClientInfo;
 use redis_rust::server::{self, Server, lock};
-use redis_rust::{REDIS_VERSION, VERSION, command, commands, config, connection, database, replication, sys};
+use redis_rust::{REDIS_VERSION, VERSION, command, config, connection, database, persistence, replication, sys};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -39,11 +39,11 @@ fn main() {
     }
     let config = fit_maxclients(config);
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
-    if let Err(msg) = commands::persistence::load_at_startup(&server) {
+    if let Err(msg) = persistence::load_at_startup(&server) {
         log::error!("{msg}");
         std::process::exit(1);
     }
-    commands::persistence::install_signal_handlers();
+    persistence::install_signal_handlers();
     let mut listeners = Vec::new();
     for addr in &config.bind {
         let addr = addr.trim_start_matches('-');
@@ -171,7 +171,7 @@ fn run_cron(server: Arc<Server>) {
         let hz = server.hz.load(Relaxed).max(1);
         let period = Duration::from_micros(1_000_000 / hz);
         std::thread::sleep(period);
-        commands::persistence::cron(&server);
+        persistence::cron(&server);
         if server.active_expire.load(Relaxed) {
             active_expire_cycle(&server, period);
         }

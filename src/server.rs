@@ -182,7 +182,7 @@ pub struct Server {
     /// Replication role, ids, offsets, backlog and replicas.
     pub repl: crate::replication::Repl,
     /// Save/load state (shared with the background save thread).
-    pub persist: Arc<crate::commands::persistence::PersistState>,
+    pub persist: Arc<crate::persistence::PersistState>,
 }
 
 impl Server {

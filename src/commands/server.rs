@@ -115,7 +115,7 @@ fn flushall(ctx: &mut Ctx, args: Args) -> CmdResult {
     let n: u64 = ks.dbs.iter().map(|d| d.len() as u64).sum();
     ks.flush_all();
     ctx.dirty(n);
-    crate::commands::persistence::flushall_save(ctx.server, ctx.store.ks());
+    crate::persistence::flushall_save(ctx.server, ctx.store.ks());
     ctx.out.ok();
     Ok(())
 }
@@ -179,7 +179,7 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
 pub fn shutdown_now(server: &Server, save: Option<bool>) -> Result<(), String> {
     log::warn!("User requested shutdown...");
     server.shutdown.store(true, Relaxed);
-    crate::commands::persistence::shutdown_save(server, save)?;
+    crate::persistence::shutdown_save(server, save)?;
     exit_now();
 }
 
