@@ -1,6 +1,9 @@
 //! State shared by every client thread: the store, the configuration, the client registry
 //! and the statistics INFO reports.
 
+pub mod cron;
+pub mod info;
+
 use crate::config::Config;
 use crate::database::Keyspace;
 use std::collections::BTreeMap;

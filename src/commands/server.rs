@@ -303,7 +303,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
 /// INFO [section ...]
 fn info(ctx: &mut Ctx, args: Args) -> CmdResult {
     let sections: Vec<&[u8]> = args.iter().skip(1).collect();
-    let text = crate::info::generate(ctx.server, &sections);
+    let text = crate::server::info::generate(ctx.server, &sections);
     ctx.out.bulk(text.as_bytes());
     Ok(())
 }
