@@ -118,13 +118,13 @@ pub struct CommandTable {
 }
 
 impl CommandTable {
-    fn build() -> CommandTable {
+    fn build(families: &'static [&'static [CommandSpec]]) -> CommandTable {
         let mut t = CommandTable {
             commands: Vec::new(),
             by_name: HashMap::with_hasher(NameHash),
             by_sub: HashMap::with_hasher(NameHash),
         };
-        for family in crate::commands::FAMILIES {
+        for family in families {
             for spec in family.iter() {
                 let id = t.commands.len();
                 t.commands.push(Command { spec, id, fullname: spec.name.to_string(), parent: None });
@@ -202,9 +202,27 @@ fn lowercase<'a>(name: &[u8], tmp: &'a mut [u8; 32]) -> Option<&'a [u8]> {
     Some(&tmp[..name.len()])
 }
 
+/// The families' rows, handed over once by `install_table` (the table cannot name
+/// `commands/`, which sits above it).
+static FAMILIES: OnceLock<&'static [&'static [CommandSpec]]> = OnceLock::new();
+static TABLE: OnceLock<CommandTable> = OnceLock::new();
+
+/// Hand the command families to the table; call once before the first `table()`. True when
+/// these are the families the table uses (a repeated call with the same list is harmless).
+pub fn install_table(families: &'static [&'static [CommandSpec]]) -> bool {
+    std::ptr::eq(*FAMILIES.get_or_init(|| families), families)
+}
+
+/// The command table, built on first use from the installed families. Used before
+/// `install_table` it is empty (every command unknown) rather than a crash, and says so.
 pub fn table() -> &'static CommandTable {
-    static TABLE: OnceLock<CommandTable> = OnceLock::new();
-    TABLE.get_or_init(CommandTable::build)
+    TABLE.get_or_init(|| {
+        let families = FAMILIES.get_or_init(|| {
+            log::error!("command table used before install_table: no commands are known");
+            &[]
+        });
+        CommandTable::build(families)
+    })
 }
 
 /// Per-connection state that commands read and change.

@@ -4,7 +4,7 @@
 use crossbeam_channel::{Receiver, Sender};
 use redis_rust::server::ClientInfo;
 use redis_rust::server::{self, Server, lock};
-use redis_rust::{REDIS_VERSION, VERSION, command, config, connection, persistence, replication, sys};
+use redis_rust::{REDIS_VERSION, VERSION, command, commands, config, connection, persistence, replication, sys};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -38,6 +38,10 @@ fn main() {
         log::warn!("appendonly yes: this server has no AOF; only RDB snapshots persist data");
     }
     let config = fit_maxclients(config);
+    if !command::install_table(commands::FAMILIES) {
+        log::error!("the command table was built before its families were installed");
+        std::process::exit(1);
+    }
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
     if let Err(msg) = persistence::load_at_startup(&server) {
         log::error!("{msg}");

@@ -16,3 +16,18 @@ pub const FAMILIES: &[&[CommandSpec]] =
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.
 pub use crate::util::{is, parse_int};
+
+#[cfg(test)]
+mod tests {
+    use crate::command::{install_table, table};
+
+    #[test]
+    fn the_table_serves_the_installed_families() {
+        assert!(install_table(super::FAMILIES));
+        assert!(install_table(super::FAMILIES), "installing the same families again is harmless");
+        let t = table();
+        assert_eq!(t.lookup(b"GET").map(|c| c.fullname.as_str()), Some("get"));
+        assert_eq!(t.lookup_sub("config", b"GET").map(|c| c.fullname.as_str()), Some("config|get"));
+        assert!(!install_table(&[]), "a second, different list is refused");
+    }
+}
