@@ -5,6 +5,7 @@
 pub mod args;
 pub mod crc64;
 pub mod glob;
+pub mod longdouble;
 pub mod lzf;
 pub mod num;
 pub mod time;
