@@ -2,6 +2,10 @@
 //! positions, handler) by its family in `commands/`, and `dispatch` does the generic checks
 //! (lookup, arity, authentication) once before calling the handler.
 
+pub mod row;
+
+pub use row::{Doc, KeyRef, KeysFn};
+
 use crate::database::{Db, Keyspace};
 use crate::error::{CmdError, CmdResult};
 use crate::resp::{Args, Reply};
@@ -60,7 +64,8 @@ pub mod flags {
     ];
 }
 
-/// One row of the command table.
+/// One row of the command table: everything about a command (name, arity, flags, keys, ACL
+/// categories, docs, tips, handler). Adding a command is one row and one handler.
 pub struct CommandSpec {
     /// Lowercase name (for a subcommand, just the subcommand: "get" under "config").
     pub name: &'static str,
@@ -74,6 +79,17 @@ pub struct CommandSpec {
     pub handler: Handler,
     /// For container commands (CONFIG, CLIENT, COMMAND...): their subcommands.
     pub subcommands: &'static [CommandSpec],
+    /// COMMAND DOCS; None gives a generated summary.
+    pub doc: Option<&'static Doc>,
+    /// COMMAND INFO's tips, space-separated ("" for none).
+    pub tips: &'static str,
+    /// Access flags of each key spec, `;` between specs ("" = implied by the command flags).
+    pub key_specs: &'static str,
+    /// The note on the key spec ("" for none).
+    pub key_note: &'static str,
+    /// Where the keys are when the (first, last, step) range cannot say (movable keys), or
+    /// when their flags depend on the arguments.
+    pub keys_fn: Option<KeysFn>,
 }
 
 impl CommandSpec {
@@ -85,10 +101,42 @@ impl CommandSpec {
         group: &'static str,
         handler: Handler,
     ) -> Self {
-        CommandSpec { name, arity, flags, keys, group, handler, subcommands: &[] }
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            keys,
+            group,
+            handler,
+            subcommands: &[],
+            doc: None,
+            tips: "",
+            key_specs: "",
+            key_note: "",
+            keys_fn: None,
+        }
     }
     pub const fn container(name: &'static str, group: &'static str, subcommands: &'static [CommandSpec]) -> Self {
-        CommandSpec { name, arity: -2, flags: 0, keys: (0, 0, 0), group, handler: no_handler, subcommands }
+        CommandSpec { arity: -2, subcommands, ..CommandSpec::new(name, 0, 0, (0, 0, 0), group, no_handler) }
+    }
+    /// A command that runs itself without a subcommand and has subcommands too (COMMAND).
+    pub const fn subcommands(self, subcommands: &'static [CommandSpec]) -> Self {
+        CommandSpec { subcommands, ..self }
+    }
+    pub const fn doc(self, doc: &'static Doc) -> Self {
+        CommandSpec { doc: Some(doc), ..self }
+    }
+    pub const fn tips(self, tips: &'static str) -> Self {
+        CommandSpec { tips, ..self }
+    }
+    pub const fn key_specs(self, key_specs: &'static str) -> Self {
+        CommandSpec { key_specs, ..self }
+    }
+    pub const fn key_note(self, key_note: &'static str) -> Self {
+        CommandSpec { key_note, ..self }
+    }
+    pub const fn keys_fn(self, keys_fn: KeysFn) -> Self {
+        CommandSpec { keys_fn: Some(keys_fn), ..self }
     }
     pub fn arity_ok(&self, argc: usize) -> bool {
         let a = self.arity;

@@ -11,7 +11,7 @@ pub mod strings;
 use crate::command::CommandSpec;
 
 /// Every family's rows; the table is built from this list once.
-pub const FAMILIES: &[&[CommandSpec]] =
+pub static FAMILIES: &[&[CommandSpec]] =
     &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.

@@ -1,6 +1,7 @@
 //! Persistence commands: SAVE, BGSAVE, LASTSAVE and DEBUG RELOAD's option parsing. The work
 //! (snapshots, the crash-safe writer, loading) is done by the engine in `crate::persistence`.
 
+use super::docs::persistence as doc;
 use crate::command::{CommandSpec, Ctx, flags::*};
 use crate::error::{CmdError, CmdResult};
 use crate::persistence;
@@ -18,7 +19,9 @@ pub const SPECS: &[CommandSpec] = &[
         save,
     ),
     CommandSpec::new("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, (0, 0, 0), "@admin @slow @dangerous", bgsave),
-    CommandSpec::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", lastsave),
+    CommandSpec::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", lastsave)
+        .doc(&doc::LASTSAVE)
+        .tips("nondeterministic_output"),
 ];
 
 /// SAVE

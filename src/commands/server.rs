@@ -1,7 +1,8 @@
 //! Server commands: DBSIZE, FLUSHDB/FLUSHALL, TIME, LASTSAVE, SHUTDOWN, DEBUG, INFO, CONFIG,
 //! COMMAND, MEMORY and the FUNCTION stubs the Tcl harness calls.
 
-use crate::command::{Command, CommandSpec, Ctx, flags::*, table};
+use super::docs::server as doc;
+use crate::command::{Command, CommandSpec, Ctx, KeyRef, flags::*, table};
 use crate::commands::connection::reply_help as help;
 use crate::commands::{docs, is, parse_int};
 use crate::error::{CmdError, CmdResult};
@@ -11,10 +12,18 @@ use crate::util::glob::glob_match;
 use std::sync::atomic::Ordering::Relaxed;
 
 pub const SPECS: &[CommandSpec] = &[
-    CommandSpec::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "@keyspace @read @fast", dbsize),
-    CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall),
-    CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb),
-    CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time),
+    CommandSpec::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "@keyspace @read @fast", dbsize)
+        .doc(&doc::DBSIZE)
+        .tips("request_policy:all_shards response_policy:agg_sum"),
+    CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall)
+        .doc(&doc::FLUSHALL)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb)
+        .doc(&doc::FLUSHDB)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time)
+        .doc(&doc::TIME)
+        .tips("nondeterministic_output"),
     CommandSpec::new(
         "shutdown",
         -1,
@@ -22,52 +31,70 @@ pub const SPECS: &[CommandSpec] = &[
         (0, 0, 0),
         "@admin @slow @dangerous",
         shutdown,
-    ),
-    CommandSpec::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), "@admin @slow @dangerous", debug),
-    CommandSpec::new("info", -1, LOADING | STALE, (0, 0, 0), "@slow @dangerous", info),
-    CommandSpec::container("config", "", CONFIG_SUBS),
-    CommandSpec {
-        name: "command",
-        arity: -1,
-        flags: LOADING | STALE,
-        keys: (0, 0, 0),
-        group: "@slow @connection",
-        handler: command_all,
-        subcommands: COMMAND_SUBS,
-    },
-    CommandSpec::container("memory", "", MEMORY_SUBS),
-    CommandSpec::container("function", "", FUNCTION_SUBS),
+    )
+    .doc(&doc::SHUTDOWN),
+    CommandSpec::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), "@admin @slow @dangerous", debug)
+        .doc(&doc::DEBUG),
+    CommandSpec::new("info", -1, LOADING | STALE, (0, 0, 0), "@slow @dangerous", info)
+        .doc(&doc::INFO)
+        .tips("nondeterministic_output request_policy:all_shards response_policy:special"),
+    CommandSpec::container("config", "", CONFIG_SUBS).doc(&doc::CONFIG),
+    CommandSpec::new("command", -1, LOADING | STALE, (0, 0, 0), "@slow @connection", command_all)
+        .subcommands(COMMAND_SUBS)
+        .doc(&doc::COMMAND)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::container("memory", "", MEMORY_SUBS).doc(&doc::MEMORY),
+    CommandSpec::container("function", "", FUNCTION_SUBS).doc(&doc::FUNCTION),
 ];
 
 const ADMIN_SUB: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 const CONFIG_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("get", -3, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_get),
-    CommandSpec::new("set", -4, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_set),
-    CommandSpec::new("resetstat", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_resetstat),
-    CommandSpec::new("rewrite", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_rewrite),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", config_help),
+    CommandSpec::new("get", -3, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_get).doc(&doc::CONFIG_GET),
+    CommandSpec::new("set", -4, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_set)
+        .doc(&doc::CONFIG_SET)
+        .tips("request_policy:all_nodes response_policy:all_succeeded"),
+    CommandSpec::new("resetstat", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_resetstat)
+        .doc(&doc::CONFIG_RESETSTAT),
+    CommandSpec::new("rewrite", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_rewrite)
+        .doc(&doc::CONFIG_REWRITE),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", config_help).doc(&doc::CONFIG_HELP),
 ];
 
 const COMMAND_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("count", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_count),
-    CommandSpec::new("info", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_info),
-    CommandSpec::new("docs", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_docs),
-    CommandSpec::new("list", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_list),
-    CommandSpec::new("getkeys", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
-    CommandSpec::new("getkeysandflags", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_help),
+    CommandSpec::new("count", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_count)
+        .doc(&doc::COMMAND_COUNT),
+    CommandSpec::new("info", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_info)
+        .doc(&doc::COMMAND_INFO)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::new("docs", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_docs)
+        .doc(&doc::COMMAND_DOCS)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::new("list", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_list)
+        .doc(&doc::COMMAND_LIST)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::new("getkeys", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys)
+        .doc(&doc::COMMAND_GETKEYS),
+    CommandSpec::new("getkeysandflags", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys)
+        .doc(&doc::COMMAND_GETKEYSANDFLAGS),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_help).doc(&doc::COMMAND_HELP),
 ];
 
 const MEMORY_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("usage", -3, READONLY, (2, 2, 1), "@read @slow", memory_usage),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", memory_help),
+    CommandSpec::new("usage", -3, READONLY, (2, 2, 1), "@read @slow", memory_usage)
+        .doc(&doc::MEMORY_USAGE)
+        .key_specs("RO"),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", memory_help).doc(&doc::MEMORY_HELP),
 ];
 
 const FUNCTION_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush),
-    CommandSpec::new("list", -2, NOSCRIPT, (0, 0, 0), "@slow @scripting", function_list),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help),
+    CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush)
+        .doc(&doc::FUNCTION_FLUSH)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("list", -2, NOSCRIPT, (0, 0, 0), "@slow @scripting", function_list)
+        .doc(&doc::FUNCTION_LIST)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help).doc(&doc::FUNCTION_HELP),
 ];
 
 /// Redis's `addReplySubcommandSyntaxError`: a subcommand that exists but whose own argument
@@ -492,7 +519,7 @@ fn write_key_specs(out: &mut Reply, cmd: &Command) {
     let (first, last, step) = cmd.spec.keys;
     out.array(specs.len());
     let one = specs.len() == 1;
-    let note = docs::key_note(&cmd.fullname);
+    let note = Some(cmd.spec.key_note).filter(|n| !n.is_empty());
     for (i, fl) in specs.iter().enumerate() {
         out.map(3 + usize::from(note.is_some()));
         if let Some(n) = note {
@@ -552,7 +579,7 @@ fn write_info(out: &mut Reply, cmd: &Command) {
     for c in cats {
         out.simple(&format!("@{c}"));
     }
-    let tips = docs::tips(&cmd.fullname);
+    let tips = docs::tips(cmd);
     out.array(tips.len());
     for t in tips {
         out.bulk_str(t);
@@ -670,41 +697,51 @@ fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
         cmd = t.lookup_sub(c.spec.name, &full[1]);
     }
     let cmd = cmd.ok_or_else(|| CmdError::err("Invalid command specified"))?;
-    let (first, last, step) = cmd.spec.keys;
-    if first <= 0 {
+    if cmd.spec.keys.0 <= 0 && cmd.spec.keys_fn.is_none() {
         return Err(CmdError::err("The command has no key arguments"));
     }
     if !cmd.spec.arity_ok(full.len()) {
         return Err(CmdError::err("Invalid number of arguments specified for command"));
     }
-    let argc = full.len() as i32;
-    let last = if last < 0 { argc + last } else { last };
-    let step = step.max(1);
-    let positions: Vec<usize> = (first..=last.min(argc - 1)).step_by(step as usize).map(|p| p as usize).collect();
-    if positions.is_empty() {
+    let keys = match cmd.spec.keys_fn {
+        Some(f) => f(&full),
+        None => range_keys(cmd.spec.keys, full.len()),
+    };
+    if keys.is_empty() {
         return Err(CmdError::err("Invalid arguments specified for command"));
     }
-    let mut specs = key_specs(cmd);
-    // SET's key flags depend on GET (Redis's `setGetKeys`).
-    if cmd.fullname == "set" {
-        let get = full.iter().skip(3).any(|a| is(a, "get"));
-        specs = vec![if get { vec!["RW", "access", "update"] } else { vec!["OW", "update"] }];
-    }
-    ctx.out.array(positions.len());
-    for (n, p) in positions.iter().enumerate() {
+    let specs = key_specs(cmd);
+    ctx.out.array(keys.len());
+    for k in keys {
         if with_flags {
             ctx.out.array(2);
-            ctx.out.bulk(&full[*p]);
-            let fl = specs.get(n.min(specs.len().saturating_sub(1))).cloned().unwrap_or_default();
+            ctx.out.bulk(&full[k.pos]);
+            let fl = match k.flags {
+                Some(f) => f.split(' ').collect(),
+                None => specs.get(k.spec.min(specs.len().saturating_sub(1))).cloned().unwrap_or_default(),
+            };
             ctx.out.array(fl.len());
             for f in fl {
                 ctx.out.simple(f);
             }
         } else {
-            ctx.out.bulk(&full[*p]);
+            ctx.out.bulk(&full[k.pos]);
         }
     }
     Ok(())
+}
+
+/// The keys a (first, last, step) range names in `argc` arguments; the nth key belongs to the
+/// nth key spec (the last one when there are fewer).
+fn range_keys((first, last, step): (i32, i32, i32), argc: usize) -> Vec<KeyRef> {
+    let argc = argc as i32;
+    let last = if last < 0 { argc + last } else { last };
+    let step = step.max(1);
+    (first.max(1)..=last.min(argc - 1))
+        .step_by(step as usize)
+        .enumerate()
+        .map(|(n, p)| KeyRef::new(p as usize, n))
+        .collect()
 }
 
 /// COMMAND HELP

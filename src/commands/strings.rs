@@ -1,6 +1,7 @@
 //! String commands: SET and its variants, GET and its variants, counters, ranges and LCS.
 
-use crate::command::{CommandSpec, Ctx, flags::*};
+use super::docs::strings as doc;
+use crate::command::{CommandSpec, Ctx, KeyRef, flags::*};
 use crate::commands::{is, parse_int};
 use crate::database::{Expire, StrRef, Val};
 use crate::error::{CmdError, CmdResult};
@@ -8,28 +9,69 @@ use crate::resp::{Args, Reply};
 use crate::util::longdouble;
 
 pub const SPECS: &[CommandSpec] = &[
-    CommandSpec::new("get", 2, READONLY | FAST, (1, 1, 1), "@read @string @fast", get),
-    CommandSpec::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", set),
-    CommandSpec::new("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", setnx),
-    CommandSpec::new("setex", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setex),
-    CommandSpec::new("psetex", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setex),
-    CommandSpec::new("getex", -2, WRITE | FAST, (1, 1, 1), "@write @string @fast", getex),
-    CommandSpec::new("getdel", 2, WRITE | FAST, (1, 1, 1), "@write @string @fast", getdel),
-    CommandSpec::new("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", getset),
-    CommandSpec::new("mset", -3, WRITE | DENYOOM, (1, -1, 2), "@write @string @slow", mset),
-    CommandSpec::new("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), "@write @string @slow", mset),
-    CommandSpec::new("mget", -2, READONLY | FAST, (1, -1, 1), "@read @string @fast", mget),
-    CommandSpec::new("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", append),
-    CommandSpec::new("strlen", 2, READONLY | FAST, (1, 1, 1), "@read @string @fast", strlen),
-    CommandSpec::new("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr),
-    CommandSpec::new("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr),
-    CommandSpec::new("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr),
-    CommandSpec::new("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr),
-    CommandSpec::new("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incrbyfloat),
-    CommandSpec::new("getrange", 4, READONLY, (1, 1, 1), "@read @string @slow", getrange),
-    CommandSpec::new("substr", 4, READONLY, (1, 1, 1), "@read @string @slow", getrange),
-    CommandSpec::new("setrange", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setrange),
-    CommandSpec::new("lcs", -3, READONLY, (1, 2, 1), "@read @string @slow", lcs),
+    CommandSpec::new("get", 2, READONLY | FAST, (1, 1, 1), "@read @string @fast", get).doc(&doc::GET),
+    CommandSpec::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", set)
+        .doc(&doc::SET)
+        .key_specs("RW access update variable_flags")
+        .key_note("Read as well as written when GET is given")
+        .keys_fn(set_keys),
+    CommandSpec::new("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", setnx)
+        .doc(&doc::SETNX)
+        .key_specs("OW insert"),
+    CommandSpec::new("setex", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setex)
+        .doc(&doc::SETEX)
+        .key_specs("OW update"),
+    CommandSpec::new("psetex", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setex)
+        .doc(&doc::PSETEX)
+        .key_specs("OW update"),
+    CommandSpec::new("getex", -2, WRITE | FAST, (1, 1, 1), "@write @string @fast", getex)
+        .doc(&doc::GETEX)
+        .key_specs("RW access update")
+        .key_note("Read and updated: the command may change the time to live"),
+    CommandSpec::new("getdel", 2, WRITE | FAST, (1, 1, 1), "@write @string @fast", getdel)
+        .doc(&doc::GETDEL)
+        .key_specs("RW access delete"),
+    CommandSpec::new("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", getset)
+        .doc(&doc::GETSET)
+        .key_specs("RW access update"),
+    CommandSpec::new("mset", -3, WRITE | DENYOOM, (1, -1, 2), "@write @string @slow", mset)
+        .doc(&doc::MSET)
+        .key_specs("OW update")
+        .tips("request_policy:multi_shard response_policy:all_succeeded"),
+    CommandSpec::new("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), "@write @string @slow", mset)
+        .doc(&doc::MSETNX)
+        .key_specs("OW insert")
+        .tips("request_policy:multi_shard response_policy:agg_min"),
+    CommandSpec::new("mget", -2, READONLY | FAST, (1, -1, 1), "@read @string @fast", mget)
+        .doc(&doc::MGET)
+        .tips("request_policy:multi_shard"),
+    CommandSpec::new("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", append)
+        .doc(&doc::APPEND)
+        .key_specs("RW insert"),
+    CommandSpec::new("strlen", 2, READONLY | FAST, (1, 1, 1), "@read @string @fast", strlen)
+        .doc(&doc::STRLEN)
+        .key_specs("RO"),
+    CommandSpec::new("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr)
+        .doc(&doc::INCR)
+        .key_specs("RW access update"),
+    CommandSpec::new("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr)
+        .doc(&doc::DECR)
+        .key_specs("RW access update"),
+    CommandSpec::new("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr)
+        .doc(&doc::INCRBY)
+        .key_specs("RW access update"),
+    CommandSpec::new("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incr)
+        .doc(&doc::DECRBY)
+        .key_specs("RW access update"),
+    CommandSpec::new("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "@write @string @fast", incrbyfloat)
+        .doc(&doc::INCRBYFLOAT)
+        .key_specs("RW access update"),
+    CommandSpec::new("getrange", 4, READONLY, (1, 1, 1), "@read @string @slow", getrange).doc(&doc::GETRANGE),
+    CommandSpec::new("substr", 4, READONLY, (1, 1, 1), "@read @string @slow", getrange).doc(&doc::SUBSTR),
+    CommandSpec::new("setrange", 4, WRITE | DENYOOM, (1, 1, 1), "@write @string @slow", setrange)
+        .doc(&doc::SETRANGE)
+        .key_specs("RW update"),
+    CommandSpec::new("lcs", -3, READONLY, (1, 2, 1), "@read @string @slow", lcs).doc(&doc::LCS),
 ];
 
 fn reply_str(out: &mut Reply, v: StrRef<'_>) {
@@ -130,6 +172,12 @@ fn expire_at(unit: Unit, arg: &[u8], now: i64, cmd: &'static str) -> Result<i64,
         Some(ms) if ms > 0 => Ok(ms),
         _ => Err(CmdError::InvalidExpire(cmd)),
     }
+}
+
+/// SET's keys: the key is read as well as written with GET (Redis's `setGetKeys`).
+fn set_keys(args: &Args<'_>) -> Vec<KeyRef> {
+    let get = args.iter().skip(3).any(|a| is(a, "get"));
+    vec![KeyRef { pos: 1, spec: 0, flags: Some(if get { "RW access update" } else { "OW update" }) }]
 }
 
 /// GET key
