@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod docs;
+pub mod introspection;
 pub mod keys;
 pub mod persistence;
 pub mod replication;
