@@ -11,7 +11,8 @@ pub mod strings;
 
 use crate::command::CommandSpec;
 
-/// Every family's rows; the table is built from this list once.
+/// Every family's rows; main.rs hands this list to `command::install_table` once. A static,
+/// not a const, so every use names the same list.
 pub static FAMILIES: &[&[CommandSpec]] =
     &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
 
