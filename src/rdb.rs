@@ -355,7 +355,7 @@ impl Snapshot {
             scratch: Vec::new(),
         };
         out.raw(format!("REDIS{RDB_VERSION:04}").as_bytes())?;
-        let ctime = crate::server::now_ms() / 1000;
+        let ctime = crate::util::now_ms() / 1000;
         let aux: [(&str, String); 4] = [
             ("redis-ver", crate::REDIS_VERSION.to_string()),
             ("redis-bits", (usize::BITS).to_string()),
