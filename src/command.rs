@@ -3,6 +3,9 @@
 //! (lookup, arity, authentication) once before calling the handler.
 
 pub mod blocking;
+pub mod row;
+
+pub use row::{Doc, KeyRef, KeysFn};
 
 use crate::database::{DbMut, EventLog, Keyspace};
 use crate::error::{CmdError, CmdResult};
@@ -63,7 +66,8 @@ pub mod flags {
     ];
 }
 
-/// One row of the command table.
+/// One row of the command table: everything about a command (name, arity, flags, keys, ACL
+/// categories, docs, tips, handler). Adding a command is one row and one handler.
 pub struct CommandSpec {
     /// Lowercase name (for a subcommand, just the subcommand: "get" under "config").
     pub name: &'static str,
@@ -77,6 +81,17 @@ pub struct CommandSpec {
     pub handler: Handler,
     /// For container commands (CONFIG, CLIENT, COMMAND...): their subcommands.
     pub subcommands: &'static [CommandSpec],
+    /// COMMAND DOCS; None gives a generated summary.
+    pub doc: Option<&'static Doc>,
+    /// COMMAND INFO's tips, space-separated ("" for none).
+    pub tips: &'static str,
+    /// Access flags of each key spec, `;` between specs ("" = implied by the command flags).
+    pub key_specs: &'static str,
+    /// The note on the key spec ("" for none).
+    pub key_note: &'static str,
+    /// Where the keys are when the (first, last, step) range cannot say (movable keys), or
+    /// when their flags depend on the arguments.
+    pub keys_fn: Option<KeysFn>,
 }
 
 impl CommandSpec {
@@ -88,10 +103,42 @@ impl CommandSpec {
         group: &'static str,
         handler: Handler,
     ) -> Self {
-        CommandSpec { name, arity, flags, keys, group, handler, subcommands: &[] }
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            keys,
+            group,
+            handler,
+            subcommands: &[],
+            doc: None,
+            tips: "",
+            key_specs: "",
+            key_note: "",
+            keys_fn: None,
+        }
     }
     pub const fn container(name: &'static str, group: &'static str, subcommands: &'static [CommandSpec]) -> Self {
-        CommandSpec { name, arity: -2, flags: 0, keys: (0, 0, 0), group, handler: no_handler, subcommands }
+        CommandSpec { arity: -2, subcommands, ..CommandSpec::new(name, 0, 0, (0, 0, 0), group, no_handler) }
+    }
+    /// A command that runs itself without a subcommand and has subcommands too (COMMAND).
+    pub const fn subcommands(self, subcommands: &'static [CommandSpec]) -> Self {
+        CommandSpec { subcommands, ..self }
+    }
+    pub const fn doc(self, doc: &'static Doc) -> Self {
+        CommandSpec { doc: Some(doc), ..self }
+    }
+    pub const fn tips(self, tips: &'static str) -> Self {
+        CommandSpec { tips, ..self }
+    }
+    pub const fn key_specs(self, key_specs: &'static str) -> Self {
+        CommandSpec { key_specs, ..self }
+    }
+    pub const fn key_note(self, key_note: &'static str) -> Self {
+        CommandSpec { key_note, ..self }
+    }
+    pub const fn keys_fn(self, keys_fn: KeysFn) -> Self {
+        CommandSpec { keys_fn: Some(keys_fn), ..self }
     }
     pub fn arity_ok(&self, argc: usize) -> bool {
         let a = self.arity;
@@ -121,13 +168,13 @@ pub struct CommandTable {
 }
 
 impl CommandTable {
-    fn build() -> CommandTable {
+    fn build(families: &'static [&'static [CommandSpec]]) -> CommandTable {
         let mut t = CommandTable {
             commands: Vec::new(),
             by_name: HashMap::with_hasher(NameHash),
             by_sub: HashMap::with_hasher(NameHash),
         };
-        for family in crate::commands::FAMILIES {
+        for family in families {
             for spec in family.iter() {
                 let id = t.commands.len();
                 t.commands.push(Command { spec, id, fullname: spec.name.to_string(), parent: None });
@@ -205,9 +252,27 @@ fn lowercase<'a>(name: &[u8], tmp: &'a mut [u8; 32]) -> Option<&'a [u8]> {
     Some(&tmp[..name.len()])
 }
 
+/// The families' rows, handed over once by `install_table` (the table cannot name
+/// `commands/`, which sits above it).
+static FAMILIES: OnceLock<&'static [&'static [CommandSpec]]> = OnceLock::new();
+static TABLE: OnceLock<CommandTable> = OnceLock::new();
+
+/// Hand the command families to the table; call once before the first `table()`. True when
+/// these are the families the table uses (a repeated call with the same list is harmless).
+pub fn install_table(families: &'static [&'static [CommandSpec]]) -> bool {
+    std::ptr::eq(*FAMILIES.get_or_init(|| families), families)
+}
+
+/// The command table, built on first use from the installed families. Used before
+/// `install_table` it is empty (every command unknown) rather than a crash, and says so.
 pub fn table() -> &'static CommandTable {
-    static TABLE: OnceLock<CommandTable> = OnceLock::new();
-    TABLE.get_or_init(CommandTable::build)
+    TABLE.get_or_init(|| {
+        let families = FAMILIES.get_or_init(|| {
+            log::error!("command table used before install_table: no commands are known");
+            &[]
+        });
+        CommandTable::build(families)
+    })
 }
 
 /// Per-connection state that commands read and change.
@@ -588,7 +653,7 @@ fn check(server: &Server, client: &ClientState, cmd: &Command) -> Result<(), Cmd
     // Hook: OOM for DENYOOM commands past maxmemory (the limits issue).
     if (spec.has(flags::WRITE) || spec.name == "ping")
         && !client.modes.master_link
-        && let Some(e) = crate::commands::persistence::misconf_error(server)
+        && let Some(e) = crate::persistence::misconf_error(server)
     {
         return Err(e);
     }

@@ -4,11 +4,11 @@
 use crossbeam_channel::{Receiver, Sender};
 use redis_rust::server::ClientInfo;
 use redis_rust::server::{self, Server, lock};
-use redis_rust::{REDIS_VERSION, VERSION, command, commands, config, connection, database, replication, sys};
+use redis_rust::{REDIS_VERSION, VERSION, command, commands, config, connection, persistence, replication, sys};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Client threads need little stack: every buffer lives on the heap.
 const CLIENT_STACK: usize = 256 * 1024;
@@ -38,12 +38,16 @@ fn main() {
         log::warn!("appendonly yes: this server has no AOF; only RDB snapshots persist data");
     }
     let config = fit_maxclients(config);
+    if !command::install_table(commands::FAMILIES) {
+        log::error!("the command table was built before its families were installed");
+        std::process::exit(1);
+    }
     let server = Arc::new(Server::new(config.clone(), command::table().commands.len()));
-    if let Err(msg) = commands::persistence::load_at_startup(&server) {
+    if let Err(msg) = persistence::load_at_startup(&server) {
         log::error!("{msg}");
         std::process::exit(1);
     }
-    commands::persistence::install_signal_handlers();
+    persistence::install_signal_handlers();
     let mut listeners = Vec::new();
     for addr in &config.bind {
         let addr = addr.trim_start_matches('-');
@@ -68,7 +72,7 @@ fn main() {
     log::info!("Ready to accept connections tcp");
     replication::init(server.clone());
     let cron = server.clone();
-    let _ = std::thread::Builder::new().name("cron".into()).spawn(move || run_cron(cron));
+    let _ = std::thread::Builder::new().name("cron".into()).spawn(move || server::cron::run(cron));
     let mut handles = Vec::new();
     let (to_spawner, accepted) = crossbeam_channel::unbounded();
     let s = server.clone();
@@ -158,59 +162,6 @@ fn spawn_clients(server: Arc<Server>, accepted: Receiver<(TcpStream, Arc<ClientI
         if let Err(e) = spawned {
             log::warn!("could not start a client thread: {e}");
             lock(&server.clients).remove(&id);
-        }
-    }
-}
-
-/// The background cron (Redis's serverCron at `hz`): active expiry, incremental rehashing,
-/// table shrinking and the instantaneous metrics.
-fn run_cron(server: Arc<Server>) {
-    let mut last_ops = 0u64;
-    let mut last_tick = Instant::now();
-    loop {
-        let hz = server.hz.load(Relaxed).max(1);
-        let period = Duration::from_micros(1_000_000 / hz);
-        std::thread::sleep(period);
-        commands::persistence::cron(&server);
-        if server.active_expire.load(Relaxed) {
-            active_expire_cycle(&server, period);
-        }
-        {
-            let mut ks = server.store();
-            for db in &mut ks.dbs {
-                db.rehash_and_shrink();
-            }
-        }
-        let ops = server.total(|c| &c.commands);
-        let secs = last_tick.elapsed().as_secs_f64().max(1e-3);
-        // saturating: CONFIG RESETSTAT may have zeroed the counters since the last tick.
-        server.stats.instantaneous_ops.store((ops.saturating_sub(last_ops) as f64 / secs) as u64, Relaxed);
-        last_ops = ops;
-        last_tick = Instant::now();
-    }
-}
-
-/// Redis 7.0's active expiry: sample 20 keys with a TTL per database, delete the expired
-/// ones, repeat while more than 10% of the sample was stale, within 25% of the cron period.
-/// The lock is taken per sample so clients are never held up for long.
-fn active_expire_cycle(server: &Server, period: Duration) {
-    let budget = period / 4;
-    let start = Instant::now();
-    let ndb = server.databases();
-    for i in 0..ndb {
-        loop {
-            let (sampled, expired) = {
-                let mut ks = server.store();
-                let r = ks.expire_step(i, server::now_ms());
-                replication::propagate_expired(server, &mut ks);
-                r
-            };
-            if !database::Keyspace::expire_should_repeat(sampled, expired) || start.elapsed() >= budget {
-                break;
-            }
-        }
-        if start.elapsed() >= budget {
-            break;
         }
     }
 }

@@ -5,9 +5,9 @@
 //! Loading reads through a counting, checksumming reader and never trusts a declared length
 //! further than the bytes actually read.
 
-use crate::crc64::crc64;
 use crate::database::{Expire, Keyspace, Object, Val};
-use crate::lzf;
+use crate::util::crc64::crc64;
+use crate::util::lzf;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -278,7 +278,7 @@ impl<W: Write> RdbWriter<'_, W> {
             self.raw(&[(RDB_ENCVAL << 6) | RDB_ENC_INT32, b[0], b[1], b[2], b[3]])
         } else {
             let mut tmp = [0u8; 20];
-            let digits = crate::resp::fmt_i64(v, &mut tmp);
+            let digits = crate::util::num::fmt_i64(v, &mut tmp);
             self.len(digits.len() as u64)?;
             self.raw(digits)
         }
@@ -316,9 +316,9 @@ fn int_encodable(s: &[u8]) -> Option<i64> {
     if !(first.is_ascii_digit() || first == b'-') {
         return None;
     }
-    let v = crate::resp::parse_i64(s)?;
+    let v = crate::util::num::parse_i64(s)?;
     let mut tmp = [0u8; 20];
-    if crate::resp::fmt_i64(v, &mut tmp) != s || i32::try_from(v).is_err() {
+    if crate::util::num::fmt_i64(v, &mut tmp) != s || i32::try_from(v).is_err() {
         return None;
     }
     Some(v)
@@ -355,7 +355,7 @@ impl Snapshot {
             scratch: Vec::new(),
         };
         out.raw(format!("REDIS{RDB_VERSION:04}").as_bytes())?;
-        let ctime = crate::server::now_ms() / 1000;
+        let ctime = crate::util::now_ms() / 1000;
         let aux: [(&str, String); 4] = [
             ("redis-ver", crate::REDIS_VERSION.to_string()),
             ("redis-bits", (usize::BITS).to_string()),
@@ -534,7 +534,7 @@ impl<R: Read> RdbReader<'_, R> {
         };
         let mut tmp = [0u8; 20];
         out.clear();
-        out.extend_from_slice(crate::resp::fmt_i64(int, &mut tmp));
+        out.extend_from_slice(crate::util::num::fmt_i64(int, &mut tmp));
         Ok(())
     }
 }

@@ -1,12 +1,15 @@
 //! State shared by every client thread: the store, the configuration, the client registry
 //! and the statistics INFO reports.
 
+pub mod cron;
+pub mod info;
+
 use crate::config::Config;
 use crate::database::Keyspace;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU8, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 /// Lock a mutex, recovering from poisoning: a panic in one client's command is answered
 /// with an error and must not take the store away from every other client.
@@ -31,13 +34,7 @@ pub fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     })
 }
 
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-pub fn now_us() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
-}
+pub use crate::util::time::{now_ms, now_us};
 
 /// Per-command counters for INFO commandstats.
 #[derive(Default)]
@@ -205,7 +202,7 @@ pub struct Server {
     /// Clients blocked on keys.
     pub blocked: crate::command::blocking::Blocked,
     /// Save/load state (shared with the background save thread).
-    pub persist: Arc<crate::commands::persistence::PersistState>,
+    pub persist: Arc<crate::persistence::PersistState>,
 }
 
 impl Server {

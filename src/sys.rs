@@ -1,9 +1,11 @@
-//! The few libc calls std does not expose: a non-blocking readiness probe, `sched_yield`,
-//! `sched_setscheduler` (SCHED_BATCH client threads),
-//! re-issuing `listen` with Redis's backlog, and the process id.
+//! Every libc call std does not expose, each behind a safe wrapper: a non-blocking readiness
+//! probe, `sched_yield`, `sched_setscheduler` (SCHED_BATCH client threads), re-issuing `listen`
+//! with Redis's backlog, the open-files limit, SIGTERM/SIGINT handlers, and the memory and CPU
+//! figures INFO reports (`mallinfo2`, `getrusage`, `sysconf`).
 
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicI32, Ordering::Relaxed};
 
 unsafe extern "C" {
     fn recv(fd: i32, buf: *mut u8, len: usize, flags: i32) -> isize;
@@ -14,6 +16,10 @@ unsafe extern "C" {
     fn setrlimit(resource: i32, rlim: *const RLimit) -> i32;
     #[link_name = "shutdown"]
     fn c_shutdown(fd: i32, how: i32) -> i32;
+    fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
+    fn mallinfo2() -> MallInfo2;
+    fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    fn sysconf(name: i32) -> i64;
 }
 
 const SHUT_RDWR: i32 = 2;
@@ -103,4 +109,95 @@ pub fn set_batch_policy() -> bool {
     let prio = 0i32;
     // SAFETY: pid 0 is the calling thread; `prio` is a valid sched_param (one int) that is only read.
     unsafe { sched_setscheduler(0, SCHED_BATCH, &prio) == 0 }
+}
+
+pub const SIGINT: i32 = 2;
+pub const SIGTERM: i32 = 15;
+
+/// The signal number received (SIGTERM/SIGINT), 0 when none. Set by the handler, polled by the cron.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// Only async-signal-safe work here: an atomic store.
+extern "C" fn on_signal(sig: i32) {
+    SIGNAL.store(sig, Relaxed);
+}
+
+/// Route SIGTERM and SIGINT to a flag read by `take_shutdown_signal`.
+pub fn catch_shutdown_signals() {
+    for sig in [SIGTERM, SIGINT] {
+        // SAFETY: `on_signal` only performs an atomic store, which is async-signal-safe; glibc's
+        // `signal` installs it with BSD semantics (not reset after delivery, syscalls restarted).
+        unsafe {
+            signal(sig, on_signal);
+        }
+    }
+}
+
+/// The SIGTERM or SIGINT received since the last call, if any.
+pub fn take_shutdown_signal() -> Option<i32> {
+    match SIGNAL.swap(0, Relaxed) {
+        0 => None,
+        sig => Some(sig),
+    }
+}
+
+/// glibc's `struct mallinfo2`; only two fields are read, the rest give the layout.
+#[repr(C)]
+#[allow(dead_code)]
+struct MallInfo2 {
+    arena: usize,
+    ordblks: usize,
+    smblks: usize,
+    hblks: usize,
+    hblkhd: usize,
+    usmblks: usize,
+    fsmblks: usize,
+    uordblks: usize,
+    fordblks: usize,
+    keepcost: usize,
+}
+
+#[repr(C)]
+#[derive(Default)]
+struct Timeval {
+    sec: i64,
+    usec: i64,
+}
+
+#[repr(C)]
+#[derive(Default)]
+#[allow(dead_code)]
+struct Rusage {
+    utime: Timeval,
+    stime: Timeval,
+    rest: [i64; 14],
+}
+
+const RUSAGE_SELF: i32 = 0;
+const RUSAGE_CHILDREN: i32 = -1;
+const SC_PAGESIZE: i32 = 30;
+
+/// Bytes handed out by malloc and not freed yet.
+pub fn malloc_in_use() -> usize {
+    // SAFETY: mallinfo2 takes no arguments and returns a plain struct by value.
+    let m = unsafe { mallinfo2() };
+    m.uordblks + m.hblkhd
+}
+
+/// The memory page size (at least 4096).
+pub fn page_size() -> usize {
+    // SAFETY: sysconf only reads a system constant.
+    unsafe { sysconf(SC_PAGESIZE) }.max(4096) as usize
+}
+
+/// (system, user) CPU seconds of this process, or of its waited-for children.
+pub fn cpu_times(children: bool) -> (f64, f64) {
+    let who = if children { RUSAGE_CHILDREN } else { RUSAGE_SELF };
+    let mut r = Rusage::default();
+    // SAFETY: `r` is a writable struct laid out like `struct rusage` on 64-bit Linux.
+    if unsafe { getrusage(who, &mut r) } != 0 {
+        return (0.0, 0.0);
+    }
+    let t = |tv: &Timeval| tv.sec as f64 + tv.usec as f64 / 1e6;
+    (t(&r.stime), t(&r.utime))
 }

@@ -1,5 +1,6 @@
 //! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET and the CLIENT container.
 
+use super::docs::connection as doc;
 use crate::command::{CommandSpec, Ctx, flags::*, table};
 use crate::commands::server::subcommand_error;
 use crate::commands::{is, parse_int};
@@ -19,34 +20,40 @@ const CONN: &str = "@slow @connection";
 const CONN_ADMIN: &str = "@admin @slow @dangerous @connection";
 
 pub const SPECS: &[CommandSpec] = &[
-    CommandSpec::new("ping", -1, FAST, (0, 0, 0), "@fast @connection", ping),
-    CommandSpec::new("echo", 2, FAST | LOADING | STALE, (0, 0, 0), "@fast @connection", echo),
-    CommandSpec::new("quit", -1, PRE_AUTH, (0, 0, 0), "@fast @connection", quit),
-    CommandSpec::new("select", 2, LOADING | STALE | FAST, (0, 0, 0), "@fast @connection", select),
-    CommandSpec::new("auth", -2, PRE_AUTH, (0, 0, 0), "@fast @connection", auth),
-    CommandSpec::new("hello", -1, PRE_AUTH, (0, 0, 0), "@fast @connection", hello),
-    CommandSpec::new("reset", 1, PRE_AUTH, (0, 0, 0), "@fast @connection", reset),
-    CommandSpec::container("client", "@slow", CLIENT_SUBS),
+    CommandSpec::new("ping", -1, FAST, (0, 0, 0), "@fast @connection", ping)
+        .doc(&doc::PING)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("echo", 2, FAST | LOADING | STALE, (0, 0, 0), "@fast @connection", echo).doc(&doc::ECHO),
+    CommandSpec::new("quit", -1, PRE_AUTH, (0, 0, 0), "@fast @connection", quit).doc(&doc::QUIT),
+    CommandSpec::new("select", 2, LOADING | STALE | FAST, (0, 0, 0), "@fast @connection", select).doc(&doc::SELECT),
+    CommandSpec::new("auth", -2, PRE_AUTH, (0, 0, 0), "@fast @connection", auth).doc(&doc::AUTH),
+    CommandSpec::new("hello", -1, PRE_AUTH, (0, 0, 0), "@fast @connection", hello).doc(&doc::HELLO),
+    CommandSpec::new("reset", 1, PRE_AUTH, (0, 0, 0), "@fast @connection", reset).doc(&doc::RESET),
+    CommandSpec::container("client", "@slow", CLIENT_SUBS).doc(&doc::CLIENT),
 ];
 
 const CLIENT_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("id", 2, SELF, (0, 0, 0), CONN, client_id),
-    CommandSpec::new("info", 2, SELF, (0, 0, 0), CONN, client_info),
-    CommandSpec::new("list", -2, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_list),
-    CommandSpec::new("kill", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_kill),
-    CommandSpec::new("setname", 3, SELF, (0, 0, 0), CONN, client_setname),
-    CommandSpec::new("getname", 2, SELF, (0, 0, 0), CONN, client_getname),
-    CommandSpec::new("setinfo", 4, SELF, (0, 0, 0), CONN, client_setinfo),
-    CommandSpec::new("reply", 3, SELF, (0, 0, 0), CONN, client_reply),
-    CommandSpec::new("no-evict", 3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_no_evict),
-    CommandSpec::new("no-touch", 3, SELF, (0, 0, 0), CONN, client_no_touch),
-    CommandSpec::new("pause", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_pause),
-    CommandSpec::new("unpause", 2, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_unpause),
-    CommandSpec::new("unblock", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_unblock),
-    CommandSpec::new("getredir", 2, SELF, (0, 0, 0), CONN, client_getredir),
-    CommandSpec::new("trackinginfo", 2, SELF, (0, 0, 0), CONN, client_trackinginfo),
-    CommandSpec::new("caching", 3, SELF, (0, 0, 0), CONN, client_caching),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), CONN, client_help),
+    CommandSpec::new("id", 2, SELF, (0, 0, 0), CONN, client_id).doc(&doc::CLIENT_ID),
+    CommandSpec::new("info", 2, SELF, (0, 0, 0), CONN, client_info)
+        .doc(&doc::CLIENT_INFO)
+        .tips("nondeterministic_output"),
+    CommandSpec::new("list", -2, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_list)
+        .doc(&doc::CLIENT_LIST)
+        .tips("nondeterministic_output"),
+    CommandSpec::new("kill", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_kill).doc(&doc::CLIENT_KILL),
+    CommandSpec::new("setname", 3, SELF, (0, 0, 0), CONN, client_setname).doc(&doc::CLIENT_SETNAME),
+    CommandSpec::new("getname", 2, SELF, (0, 0, 0), CONN, client_getname).doc(&doc::CLIENT_GETNAME),
+    CommandSpec::new("setinfo", 4, SELF, (0, 0, 0), CONN, client_setinfo).doc(&doc::CLIENT_SETINFO),
+    CommandSpec::new("reply", 3, SELF, (0, 0, 0), CONN, client_reply).doc(&doc::CLIENT_REPLY),
+    CommandSpec::new("no-evict", 3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_no_evict).doc(&doc::CLIENT_NO_EVICT),
+    CommandSpec::new("no-touch", 3, SELF, (0, 0, 0), CONN, client_no_touch).doc(&doc::CLIENT_NO_TOUCH),
+    CommandSpec::new("pause", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_pause).doc(&doc::CLIENT_PAUSE),
+    CommandSpec::new("unpause", 2, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_unpause).doc(&doc::CLIENT_UNPAUSE),
+    CommandSpec::new("unblock", -3, ADMIN_SUB, (0, 0, 0), CONN_ADMIN, client_unblock).doc(&doc::CLIENT_UNBLOCK),
+    CommandSpec::new("getredir", 2, SELF, (0, 0, 0), CONN, client_getredir).doc(&doc::CLIENT_GETREDIR),
+    CommandSpec::new("trackinginfo", 2, SELF, (0, 0, 0), CONN, client_trackinginfo).doc(&doc::CLIENT_TRACKINGINFO),
+    CommandSpec::new("caching", 3, SELF, (0, 0, 0), CONN, client_caching).doc(&doc::CLIENT_CACHING),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), CONN, client_help).doc(&doc::CLIENT_HELP),
 ];
 
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
@@ -546,15 +553,7 @@ fn client_pause(ctx: &mut Ctx, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// A timeout in milliseconds as Redis's `getTimeoutFromObjectOrReply` reads it (CLIENT PAUSE,
-/// WAIT): an integer, not negative.
-pub fn parse_timeout_ms(arg: &[u8]) -> Result<i64, CmdError> {
-    match crate::resp::parse_i64(arg) {
-        None => Err(CmdError::TimeoutNotInteger),
-        Some(ms) if ms < 0 => Err(CmdError::NegativeTimeout),
-        Some(ms) => Ok(ms),
-    }
-}
+pub use crate::util::parse_timeout_ms;
 
 /// CLIENT UNPAUSE
 fn client_unpause(ctx: &mut Ctx, _args: Args) -> CmdResult {

@@ -2,44 +2,99 @@
 //! renaming and moving between databases, expiry (EXPIRE family, TTL family, PERSIST) and
 //! OBJECT introspection.
 
+use super::docs::keys as doc;
 use crate::command::{CommandSpec, Ctx, flags::*};
 use crate::commands::{is, parse_int};
 use crate::database::{DbMut, EntryRef, Object, Rng, Val, type_name};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::glob_match;
 use crate::resp::{Aggregate, Args};
+use crate::util::glob::glob_match;
 
 pub const SPECS: &[CommandSpec] = &[
-    CommandSpec::new("del", -2, WRITE, (1, -1, 1), "@keyspace @write @slow", del),
-    CommandSpec::new("unlink", -2, WRITE | FAST, (1, -1, 1), "@keyspace @write @fast", del),
-    CommandSpec::new("exists", -2, READONLY | FAST, (1, -1, 1), "@keyspace @read @fast", exists),
-    CommandSpec::new("type", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", type_cmd),
-    CommandSpec::new("keys", 2, READONLY, (0, 0, 0), "@keyspace @read @slow @dangerous", keys),
-    CommandSpec::new("scan", -2, READONLY, (0, 0, 0), "@keyspace @read @slow", scan),
-    CommandSpec::new("randomkey", 1, READONLY, (0, 0, 0), "@keyspace @read @slow", randomkey),
-    CommandSpec::new("rename", 3, WRITE, (1, 2, 1), "@keyspace @write @slow", rename),
-    CommandSpec::new("renamenx", 3, WRITE | FAST, (1, 2, 1), "@keyspace @write @fast", rename),
-    CommandSpec::new("copy", -3, WRITE | DENYOOM, (1, 2, 1), "@keyspace @write @slow", copy),
-    CommandSpec::new("move", 3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", move_cmd),
-    CommandSpec::new("expire", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire),
-    CommandSpec::new("pexpire", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire),
-    CommandSpec::new("expireat", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire),
-    CommandSpec::new("pexpireat", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire),
-    CommandSpec::new("ttl", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl),
-    CommandSpec::new("pttl", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl),
-    CommandSpec::new("expiretime", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl),
-    CommandSpec::new("pexpiretime", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl),
-    CommandSpec::new("persist", 2, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", persist),
-    CommandSpec::new("touch", -2, READONLY | FAST, (1, -1, 1), "@keyspace @read @fast", touch),
-    CommandSpec::container("object", "@slow", OBJECT_SUBS),
+    CommandSpec::new("del", -2, WRITE, (1, -1, 1), "@keyspace @write @slow", del)
+        .doc(&doc::DEL)
+        .key_specs("RM delete")
+        .tips("request_policy:multi_shard response_policy:agg_sum"),
+    CommandSpec::new("unlink", -2, WRITE | FAST, (1, -1, 1), "@keyspace @write @fast", del)
+        .doc(&doc::UNLINK)
+        .key_specs("RM delete")
+        .tips("request_policy:multi_shard response_policy:agg_sum"),
+    CommandSpec::new("exists", -2, READONLY | FAST, (1, -1, 1), "@keyspace @read @fast", exists)
+        .doc(&doc::EXISTS)
+        .key_specs("RO")
+        .tips("request_policy:multi_shard response_policy:agg_sum"),
+    CommandSpec::new("type", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", type_cmd)
+        .doc(&doc::TYPE)
+        .key_specs("RO"),
+    CommandSpec::new("keys", 2, READONLY, (0, 0, 0), "@keyspace @read @slow @dangerous", keys)
+        .doc(&doc::KEYS)
+        .tips("request_policy:all_shards nondeterministic_output_order"),
+    CommandSpec::new("scan", -2, READONLY, (0, 0, 0), "@keyspace @read @slow", scan)
+        .doc(&doc::SCAN)
+        .tips("nondeterministic_output request_policy:special"),
+    CommandSpec::new("randomkey", 1, READONLY, (0, 0, 0), "@keyspace @read @slow", randomkey)
+        .doc(&doc::RANDOMKEY)
+        .tips("request_policy:all_shards nondeterministic_output"),
+    CommandSpec::new("rename", 3, WRITE, (1, 2, 1), "@keyspace @write @slow", rename)
+        .doc(&doc::RENAME)
+        .key_specs("RW access delete;OW update"),
+    CommandSpec::new("renamenx", 3, WRITE | FAST, (1, 2, 1), "@keyspace @write @fast", rename)
+        .doc(&doc::RENAMENX)
+        .key_specs("RW access delete;OW insert"),
+    CommandSpec::new("copy", -3, WRITE | DENYOOM, (1, 2, 1), "@keyspace @write @slow", copy)
+        .doc(&doc::COPY)
+        .key_specs("RO access;OW update"),
+    CommandSpec::new("move", 3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", move_cmd)
+        .doc(&doc::MOVE)
+        .key_specs("RW access update"),
+    CommandSpec::new("expire", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire)
+        .doc(&doc::EXPIRE)
+        .key_specs("RW update"),
+    CommandSpec::new("pexpire", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire)
+        .doc(&doc::PEXPIRE)
+        .key_specs("RW update"),
+    CommandSpec::new("expireat", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire)
+        .doc(&doc::EXPIREAT)
+        .key_specs("RW update"),
+    CommandSpec::new("pexpireat", -3, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", expire)
+        .doc(&doc::PEXPIREAT)
+        .key_specs("RW update"),
+    CommandSpec::new("ttl", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl)
+        .doc(&doc::TTL)
+        .tips("nondeterministic_output"),
+    CommandSpec::new("pttl", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl)
+        .doc(&doc::PTTL)
+        .tips("nondeterministic_output"),
+    CommandSpec::new("expiretime", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl).doc(&doc::EXPIRETIME),
+    CommandSpec::new("pexpiretime", 2, READONLY | FAST, (1, 1, 1), "@keyspace @read @fast", ttl).doc(&doc::PEXPIRETIME),
+    CommandSpec::new("persist", 2, WRITE | FAST, (1, 1, 1), "@keyspace @write @fast", persist)
+        .doc(&doc::PERSIST)
+        .key_specs("RW update"),
+    CommandSpec::new("touch", -2, READONLY | FAST, (1, -1, 1), "@keyspace @read @fast", touch)
+        .doc(&doc::TOUCH)
+        .key_specs("RO")
+        .tips("request_policy:multi_shard response_policy:agg_sum"),
+    CommandSpec::container("object", "@slow", OBJECT_SUBS).doc(&doc::OBJECT),
 ];
 
 const OBJECT_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("encoding", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_encoding),
-    CommandSpec::new("freq", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_freq),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@keyspace @slow", object_help),
-    CommandSpec::new("idletime", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_idletime),
-    CommandSpec::new("refcount", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_refcount),
+    CommandSpec::new("encoding", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_encoding)
+        .doc(&doc::OBJECT_ENCODING)
+        .key_specs("RO")
+        .tips("nondeterministic_output"),
+    CommandSpec::new("freq", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_freq)
+        .doc(&doc::OBJECT_FREQ)
+        .key_specs("RO")
+        .tips("nondeterministic_output"),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@keyspace @slow", object_help).doc(&doc::OBJECT_HELP),
+    CommandSpec::new("idletime", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_idletime)
+        .doc(&doc::OBJECT_IDLETIME)
+        .key_specs("RO")
+        .tips("nondeterministic_output"),
+    CommandSpec::new("refcount", 3, READONLY, (2, 2, 1), "@keyspace @read @slow", object_refcount)
+        .doc(&doc::OBJECT_REFCOUNT)
+        .key_specs("RO")
+        .tips("nondeterministic_output"),
 ];
 
 /// SCAN's default COUNT.

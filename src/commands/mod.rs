@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod docs;
+pub mod introspection;
 pub mod keys;
 pub mod persistence;
 pub mod replication;
@@ -9,18 +10,26 @@ pub mod server;
 pub mod strings;
 
 use crate::command::CommandSpec;
-use crate::error::CmdError;
 
-/// Every family's rows; the table is built from this list once.
-pub const FAMILIES: &[&[CommandSpec]] =
+/// Every family's rows; main.rs hands this list to `command::install_table` once. A static,
+/// not a const, so every use names the same list.
+pub static FAMILIES: &[&[CommandSpec]] =
     &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
 
-/// An integer argument as Redis parses it (`string2ll`).
-pub fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {
-    crate::resp::parse_i64(arg).ok_or(CmdError::NotInteger)
-}
+/// The argument helpers live in `util`; these paths stay for the families that name them here.
+pub use crate::util::{is, parse_int};
 
-/// Case-insensitive comparison of an argument with an option name.
-pub fn is(arg: &[u8], name: &str) -> bool {
-    arg.eq_ignore_ascii_case(name.as_bytes())
+#[cfg(test)]
+mod tests {
+    use crate::command::{install_table, table};
+
+    #[test]
+    fn the_table_serves_the_installed_families() {
+        assert!(install_table(super::FAMILIES));
+        assert!(install_table(super::FAMILIES), "installing the same families again is harmless");
+        let t = table();
+        assert_eq!(t.lookup(b"GET").map(|c| c.fullname.as_str()), Some("get"));
+        assert_eq!(t.lookup_sub("config", b"GET").map(|c| c.fullname.as_str()), Some("config|get"));
+        assert!(!install_table(&[]), "a second, different list is refused");
+    }
 }

@@ -15,7 +15,8 @@ pub const SPECS: &[CommandSpec] = &[
     CommandSpec::new("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, (0, 0, 0), REPL_ADMIN, replconf),
     CommandSpec::new("psync", -3, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
     CommandSpec::new("sync", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, (0, 0, 0), REPL_ADMIN, psync),
-    CommandSpec::new("wait", 3, NOSCRIPT, (0, 0, 0), "@slow @connection", wait),
+    CommandSpec::new("wait", 3, NOSCRIPT, (0, 0, 0), "@slow @connection", wait)
+        .tips("request_policy:all_shards response_policy:agg_min"),
     CommandSpec::new("replicaof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), REPL_ADMIN, replicaof),
     CommandSpec::new("slaveof", 3, ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING, (0, 0, 0), REPL_ADMIN, replicaof),
     CommandSpec::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, (0, 0, 0), "@admin @fast @dangerous", role),

@@ -1,20 +1,28 @@
-//! Server commands: DBSIZE, FLUSHDB/FLUSHALL, TIME, LASTSAVE, SHUTDOWN, DEBUG, INFO, CONFIG,
-//! COMMAND, MEMORY and the FUNCTION stubs the Tcl harness calls.
+//! Server commands: DBSIZE, FLUSHDB/FLUSHALL, TIME, SHUTDOWN, DEBUG, INFO, CONFIG, MEMORY and
+//! the FUNCTION stubs the Tcl harness calls. COMMAND is in `introspection.rs`.
 
-use crate::command::{Command, CommandSpec, Ctx, flags::*, table};
+use super::docs::server as doc;
+use crate::command::{CommandSpec, Ctx, flags::*};
 use crate::commands::connection::reply_help as help;
-use crate::commands::{docs, is, parse_int};
+use crate::commands::{introspection, is, parse_int};
 use crate::error::{CmdError, CmdResult};
-use crate::glob::glob_match;
-use crate::resp::{Args, Reply};
+use crate::resp::Args;
 use crate::server::{Server, read, write};
 use std::sync::atomic::Ordering::Relaxed;
 
 pub const SPECS: &[CommandSpec] = &[
-    CommandSpec::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "@keyspace @read @fast", dbsize),
-    CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall),
-    CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb),
-    CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time),
+    CommandSpec::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "@keyspace @read @fast", dbsize)
+        .doc(&doc::DBSIZE)
+        .tips("request_policy:all_shards response_policy:agg_sum"),
+    CommandSpec::new("flushall", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushall)
+        .doc(&doc::FLUSHALL)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("flushdb", -1, WRITE, (0, 0, 0), "@keyspace @write @slow @dangerous", flushdb)
+        .doc(&doc::FLUSHDB)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "@fast", time)
+        .doc(&doc::TIME)
+        .tips("nondeterministic_output"),
     CommandSpec::new(
         "shutdown",
         -1,
@@ -22,52 +30,48 @@ pub const SPECS: &[CommandSpec] = &[
         (0, 0, 0),
         "@admin @slow @dangerous",
         shutdown,
-    ),
-    CommandSpec::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), "@admin @slow @dangerous", debug),
-    CommandSpec::new("info", -1, LOADING | STALE, (0, 0, 0), "@slow @dangerous", info),
-    CommandSpec::container("config", "", CONFIG_SUBS),
-    CommandSpec {
-        name: "command",
-        arity: -1,
-        flags: LOADING | STALE,
-        keys: (0, 0, 0),
-        group: "@slow @connection",
-        handler: command_all,
-        subcommands: COMMAND_SUBS,
-    },
-    CommandSpec::container("memory", "", MEMORY_SUBS),
-    CommandSpec::container("function", "", FUNCTION_SUBS),
+    )
+    .doc(&doc::SHUTDOWN),
+    CommandSpec::new("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), "@admin @slow @dangerous", debug)
+        .doc(&doc::DEBUG),
+    CommandSpec::new("info", -1, LOADING | STALE, (0, 0, 0), "@slow @dangerous", info)
+        .doc(&doc::INFO)
+        .tips("nondeterministic_output request_policy:all_shards response_policy:special"),
+    CommandSpec::container("config", "", CONFIG_SUBS).doc(&doc::CONFIG),
+    introspection::COMMAND,
+    CommandSpec::container("memory", "", MEMORY_SUBS).doc(&doc::MEMORY),
+    CommandSpec::container("function", "", FUNCTION_SUBS).doc(&doc::FUNCTION),
 ];
 
 const ADMIN_SUB: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 const CONFIG_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("get", -3, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_get),
-    CommandSpec::new("set", -4, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_set),
-    CommandSpec::new("resetstat", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_resetstat),
-    CommandSpec::new("rewrite", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_rewrite),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", config_help),
-];
-
-const COMMAND_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("count", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_count),
-    CommandSpec::new("info", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_info),
-    CommandSpec::new("docs", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_docs),
-    CommandSpec::new("list", -2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_list),
-    CommandSpec::new("getkeys", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
-    CommandSpec::new("getkeysandflags", -4, LOADING | STALE, (0, 0, 0), "@slow @connection", command_getkeys),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @connection", command_help),
+    CommandSpec::new("get", -3, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_get).doc(&doc::CONFIG_GET),
+    CommandSpec::new("set", -4, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_set)
+        .doc(&doc::CONFIG_SET)
+        .tips("request_policy:all_nodes response_policy:all_succeeded"),
+    CommandSpec::new("resetstat", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_resetstat)
+        .doc(&doc::CONFIG_RESETSTAT),
+    CommandSpec::new("rewrite", 2, ADMIN_SUB, (0, 0, 0), "@admin @slow @dangerous", config_rewrite)
+        .doc(&doc::CONFIG_REWRITE),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", config_help).doc(&doc::CONFIG_HELP),
 ];
 
 const MEMORY_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("usage", -3, READONLY, (2, 2, 1), "@read @slow", memory_usage),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", memory_help),
+    CommandSpec::new("usage", -3, READONLY, (2, 2, 1), "@read @slow", memory_usage)
+        .doc(&doc::MEMORY_USAGE)
+        .key_specs("RO"),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow", memory_help).doc(&doc::MEMORY_HELP),
 ];
 
 const FUNCTION_SUBS: &[CommandSpec] = &[
-    CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush),
-    CommandSpec::new("list", -2, NOSCRIPT, (0, 0, 0), "@slow @scripting", function_list),
-    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help),
+    CommandSpec::new("flush", -2, NOSCRIPT | WRITE, (0, 0, 0), "@write @slow @scripting", function_flush)
+        .doc(&doc::FUNCTION_FLUSH)
+        .tips("request_policy:all_shards response_policy:all_succeeded"),
+    CommandSpec::new("list", -2, NOSCRIPT, (0, 0, 0), "@slow @scripting", function_list)
+        .doc(&doc::FUNCTION_LIST)
+        .tips("nondeterministic_output_order"),
+    CommandSpec::new("help", 2, LOADING | STALE, (0, 0, 0), "@slow @scripting", function_help).doc(&doc::FUNCTION_HELP),
 ];
 
 /// Redis's `addReplySubcommandSyntaxError`: a subcommand that exists but whose own argument
@@ -111,7 +115,7 @@ fn flushall(ctx: &mut Ctx, args: Args) -> CmdResult {
     flush_option(args)?;
     let n = ctx.store.ks().flush_all() as u64;
     ctx.dirty(n);
-    crate::commands::persistence::flushall_save(ctx.server, ctx.store.ks());
+    crate::persistence::flushall_save(ctx.server, ctx.store.ks());
     ctx.out.ok();
     Ok(())
 }
@@ -174,7 +178,7 @@ fn shutdown(ctx: &mut Ctx, args: Args) -> CmdResult {
 pub fn shutdown_now(server: &Server, ks: &crate::database::Keyspace, save: Option<bool>) -> Result<(), String> {
     log::warn!("User requested shutdown...");
     server.shutdown.store(true, Relaxed);
-    crate::commands::persistence::shutdown_save(server, ks, save)?;
+    crate::persistence::shutdown_save(server, ks, save)?;
     exit_now();
 }
 
@@ -299,7 +303,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Result<String, CmdError> {
 /// INFO [section ...]
 fn info(ctx: &mut Ctx, args: Args) -> CmdResult {
     let sections: Vec<&[u8]> = args.iter().skip(1).collect();
-    let text = crate::info::generate(ctx.server, ctx.store.ks(), &sections);
+    let text = crate::server::info::generate(ctx.server, ctx.store.ks(), &sections);
     ctx.out.verbatim("txt", text.as_bytes());
     Ok(())
 }
@@ -398,336 +402,6 @@ fn config_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
             "    Zero the statistics that INFO reports.",
             "REWRITE",
             "    Write the running configuration back to the configuration file.",
-        ],
-    );
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// COMMAND
-
-/// Redis's ACL categories, in the order COMMAND INFO lists them.
-const ACL_CATEGORIES: &[&str] = &[
-    "keyspace",
-    "read",
-    "write",
-    "set",
-    "sortedset",
-    "list",
-    "hash",
-    "string",
-    "bitmap",
-    "hyperloglog",
-    "geo",
-    "stream",
-    "pubsub",
-    "admin",
-    "fast",
-    "slow",
-    "blocking",
-    "dangerous",
-    "connection",
-    "transaction",
-    "scripting",
-];
-
-/// A command's ACL categories: its declared ones plus those its flags imply (Redis's
-/// `setImplicitACLCategories`).
-pub fn acl_categories(spec: &CommandSpec) -> Vec<&'static str> {
-    let declared: Vec<&str> = spec.group.split_whitespace().map(|w| w.trim_start_matches('@')).collect();
-    let has = |c: &str| declared.contains(&c);
-    let scripting = has("scripting");
-    let fast = has("fast") || spec.has(FAST);
-    ACL_CATEGORIES
-        .iter()
-        .copied()
-        .filter(|&c| {
-            has(c)
-                || match c {
-                    "write" => spec.has(WRITE),
-                    "read" => spec.has(READONLY) && !scripting,
-                    "admin" | "dangerous" => spec.has(ADMIN),
-                    "pubsub" => spec.has(PUBSUB),
-                    "fast" => spec.has(FAST),
-                    "blocking" => spec.has(BLOCKING),
-                    "slow" => !fast,
-                    _ => false,
-                }
-        })
-        .collect()
-}
-
-fn flag_names(spec: &CommandSpec) -> Vec<&'static str> {
-    NAMES.iter().filter(|(f, _)| spec.has(*f)).map(|(_, n)| *n).collect()
-}
-
-/// Look a command up by its full name ("get", "config|get").
-fn lookup_fullname(name: &[u8]) -> Option<&'static Command> {
-    let t = table();
-    match name.iter().position(|&b| b == b'|') {
-        None => t.lookup(name),
-        Some(i) => {
-            let parent = t.lookup(&name[..i])?;
-            t.lookup_sub(parent.spec.name, &name[i + 1..])
-        }
-    }
-}
-
-fn subcommands_of(cmd: &Command) -> Vec<&'static Command> {
-    let t = table();
-    cmd.spec.subcommands.iter().filter_map(|s| t.lookup_sub(cmd.spec.name, s.name.as_bytes())).collect()
-}
-
-/// The key-spec flag sets of a command with fixed key positions.
-fn key_specs(cmd: &Command) -> Vec<Vec<&'static str>> {
-    if cmd.spec.keys.0 <= 0 { Vec::new() } else { docs::key_flags(cmd) }
-}
-
-fn write_key_specs(out: &mut Reply, cmd: &Command) {
-    let specs = key_specs(cmd);
-    let (first, last, step) = cmd.spec.keys;
-    out.set(specs.len());
-    let one = specs.len() == 1;
-    let note = docs::key_note(&cmd.fullname);
-    for (i, fl) in specs.iter().enumerate() {
-        out.map(3 + usize::from(note.is_some()));
-        if let Some(n) = note {
-            out.bulk_str("notes");
-            out.bulk_str(n);
-        }
-        out.bulk_str("flags");
-        out.set(fl.len());
-        for f in fl {
-            out.simple(f);
-        }
-        out.bulk_str("begin_search");
-        out.map(2);
-        out.bulk_str("type");
-        out.bulk_str("index");
-        out.bulk_str("spec");
-        out.map(1);
-        out.bulk_str("index");
-        out.int(if one { first as i64 } else { (first + i as i32 * step.max(1)) as i64 });
-        out.bulk_str("find_keys");
-        out.map(2);
-        out.bulk_str("type");
-        out.bulk_str("range");
-        out.bulk_str("spec");
-        out.map(3);
-        out.bulk_str("lastkey");
-        out.int(if !one {
-            0
-        } else if last < 0 {
-            last as i64
-        } else {
-            (last - first) as i64
-        });
-        out.bulk_str("keystep");
-        out.int(if one { step as i64 } else { 1 });
-        out.bulk_str("limit");
-        out.int(0);
-    }
-}
-
-/// One row of COMMAND / COMMAND INFO.
-fn write_info(out: &mut Reply, cmd: &Command) {
-    let spec = cmd.spec;
-    out.array(10);
-    out.bulk_str(&cmd.fullname);
-    out.int(spec.arity as i64);
-    let fl = flag_names(spec);
-    out.set(fl.len());
-    for f in fl {
-        out.simple(f);
-    }
-    out.int(spec.keys.0 as i64);
-    out.int(spec.keys.1 as i64);
-    out.int(spec.keys.2 as i64);
-    let cats = acl_categories(spec);
-    out.set(cats.len());
-    for c in cats {
-        out.simple(&format!("@{c}"));
-    }
-    let tips = docs::tips(&cmd.fullname);
-    out.set(tips.len());
-    for t in tips {
-        out.bulk_str(t);
-    }
-    write_key_specs(out, cmd);
-    let subs = subcommands_of(cmd);
-    // Redis answers an empty set for a command without subcommands, an array otherwise.
-    if subs.is_empty() {
-        out.set(0);
-    } else {
-        out.array(subs.len());
-    }
-    for s in subs {
-        write_info(out, s);
-    }
-}
-
-/// COMMAND: every command's row.
-fn command_all(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    let cmds: Vec<&Command> = table().top_level().collect();
-    ctx.out.array(cmds.len());
-    for c in cmds {
-        write_info(ctx.out, c);
-    }
-    Ok(())
-}
-
-/// COMMAND COUNT
-fn command_count(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    ctx.out.int(table().top_level().count() as i64);
-    Ok(())
-}
-
-/// COMMAND INFO [command-name ...]: nil for unknown names.
-fn command_info(ctx: &mut Ctx, args: Args) -> CmdResult {
-    if args.len() == 2 {
-        return command_all(ctx, args);
-    }
-    ctx.out.array(args.len() - 2);
-    for name in args.iter().skip(2) {
-        match lookup_fullname(name) {
-            Some(c) => write_info(ctx.out, c),
-            None => ctx.out.null(),
-        }
-    }
-    Ok(())
-}
-
-/// COMMAND DOCS [command-name ...]: a map of name to documentation; unknown names are skipped.
-fn command_docs(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let cmds: Vec<&Command> = if args.len() == 2 {
-        table().top_level().collect()
-    } else {
-        args.iter().skip(2).filter_map(lookup_fullname).collect()
-    };
-    ctx.out.map(cmds.len());
-    for c in cmds {
-        ctx.out.bulk_str(&c.fullname);
-        docs::write_doc(ctx.out, c);
-    }
-    Ok(())
-}
-
-enum ListFilter<'a> {
-    None,
-    Module,
-    AclCat(String),
-    Pattern(&'a [u8]),
-}
-
-/// COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]
-fn command_list(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let mut filter = ListFilter::None;
-    let mut i = 2;
-    while i < args.len() {
-        if is(&args[i], "filterby") && args.len() - 1 - i == 2 {
-            let (kind, arg) = (&args[i + 1], &args[i + 2]);
-            filter = if is(kind, "module") {
-                ListFilter::Module
-            } else if is(kind, "aclcat") {
-                ListFilter::AclCat(String::from_utf8_lossy(arg).to_ascii_lowercase())
-            } else if is(kind, "pattern") {
-                ListFilter::Pattern(arg)
-            } else {
-                return Err(CmdError::Syntax);
-            };
-            i += 3;
-        } else {
-            return Err(CmdError::Syntax);
-        }
-    }
-    let names: Vec<&str> = table()
-        .commands
-        .iter()
-        .filter(|c| match &filter {
-            ListFilter::None => true,
-            ListFilter::Module => false,
-            ListFilter::AclCat(cat) => acl_categories(c.spec).contains(&cat.as_str()),
-            ListFilter::Pattern(p) => glob_match(p, c.fullname.as_bytes(), true),
-        })
-        .map(|c| c.fullname.as_str())
-        .collect();
-    ctx.out.array(names.len());
-    for n in names {
-        ctx.out.bulk_str(n);
-    }
-    Ok(())
-}
-
-/// COMMAND GETKEYS / GETKEYSANDFLAGS command [arg ...]: the keys by the command's key positions.
-fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let with_flags = is(&args[1], "getkeysandflags");
-    let full = args.slice(2);
-    let t = table();
-    let mut cmd = t.lookup(&full[0]);
-    if let Some(c) = cmd
-        && !c.spec.subcommands.is_empty()
-        && full.len() >= 2
-    {
-        cmd = t.lookup_sub(c.spec.name, &full[1]);
-    }
-    let cmd = cmd.ok_or_else(|| CmdError::err("Invalid command specified"))?;
-    let (first, last, step) = cmd.spec.keys;
-    if first <= 0 {
-        return Err(CmdError::err("The command has no key arguments"));
-    }
-    if !cmd.spec.arity_ok(full.len()) {
-        return Err(CmdError::err("Invalid number of arguments specified for command"));
-    }
-    let argc = full.len() as i32;
-    let last = if last < 0 { argc + last } else { last };
-    let step = step.max(1);
-    let positions: Vec<usize> = (first..=last.min(argc - 1)).step_by(step as usize).map(|p| p as usize).collect();
-    if positions.is_empty() {
-        return Err(CmdError::err("Invalid arguments specified for command"));
-    }
-    let mut specs = key_specs(cmd);
-    // SET's key flags depend on GET (Redis's `setGetKeys`).
-    if cmd.fullname == "set" {
-        let get = full.iter().skip(3).any(|a| is(a, "get"));
-        specs = vec![if get { vec!["RW", "access", "update"] } else { vec!["OW", "update"] }];
-    }
-    ctx.out.array(positions.len());
-    for (n, p) in positions.iter().enumerate() {
-        if with_flags {
-            ctx.out.array(2);
-            ctx.out.bulk(&full[*p]);
-            let fl = specs.get(n.min(specs.len().saturating_sub(1))).cloned().unwrap_or_default();
-            ctx.out.set(fl.len());
-            for f in fl {
-                ctx.out.simple(f);
-            }
-        } else {
-            ctx.out.bulk(&full[*p]);
-        }
-    }
-    Ok(())
-}
-
-/// COMMAND HELP
-fn command_help(ctx: &mut Ctx, _args: Args) -> CmdResult {
-    help(
-        ctx.out,
-        "COMMAND",
-        &[
-            "(no subcommand)",
-            "    Describe every command.",
-            "COUNT",
-            "    Return the number of commands.",
-            "LIST",
-            "    List the names of the commands.",
-            "INFO [<command-name> ...]",
-            "    Describe the given commands, or all of them.",
-            "DOCS [<command-name> ...]",
-            "    Return the documentation of the given commands, or of all of them.",
-            "GETKEYS <full-command>",
-            "    Extract the keys from a complete command.",
-            "GETKEYSANDFLAGS <full-command>",
-            "    Extract the keys and their access flags from a complete command.",
         ],
     );
     Ok(())

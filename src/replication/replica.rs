@@ -399,9 +399,9 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
 /// the dump file, so a replica restarted even after a crash offers the master the replication
 /// position saved in it. A failure is logged; the in-memory sync goes on.
 fn persist_snapshot(server: &Server, payload: &[u8]) {
-    let path = crate::commands::persistence::rdb_path(&read(&server.config));
+    let path = crate::persistence::rdb_path(&read(&server.config));
     // A background save still running would rename an older dataset over this one.
-    crate::commands::persistence::kill_bgsave(server);
+    crate::persistence::kill_bgsave(server);
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),

@@ -8,58 +8,13 @@ use crate::server::{Server, lock, read};
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering::Relaxed;
 
-/// glibc's `struct mallinfo2`; only two fields are read, the rest give the layout.
-#[repr(C)]
-#[allow(dead_code)]
-struct MallInfo2 {
-    arena: usize,
-    ordblks: usize,
-    smblks: usize,
-    hblks: usize,
-    hblkhd: usize,
-    usmblks: usize,
-    fsmblks: usize,
-    uordblks: usize,
-    fordblks: usize,
-    keepcost: usize,
-}
-
-#[repr(C)]
-#[derive(Default)]
-struct Timeval {
-    sec: i64,
-    usec: i64,
-}
-
-#[repr(C)]
-#[derive(Default)]
-#[allow(dead_code)]
-struct Rusage {
-    utime: Timeval,
-    stime: Timeval,
-    rest: [i64; 14],
-}
-
-unsafe extern "C" {
-    fn mallinfo2() -> MallInfo2;
-    fn getrusage(who: i32, usage: *mut Rusage) -> i32;
-    fn sysconf(name: i32) -> i64;
-}
-
-const RUSAGE_SELF: i32 = 0;
-const RUSAGE_CHILDREN: i32 = -1;
-const SC_PAGESIZE: i32 = 30;
-
 /// Bytes handed out by malloc and not freed yet.
 pub fn used_memory() -> usize {
-    // SAFETY: mallinfo2 takes no arguments and returns a plain struct by value.
-    let m = unsafe { mallinfo2() };
-    m.uordblks + m.hblkhd
+    crate::sys::malloc_in_use()
 }
 
 fn rss() -> usize {
-    // SAFETY: sysconf only reads a system constant.
-    let page = unsafe { sysconf(SC_PAGESIZE) }.max(4096) as usize;
+    let page = crate::sys::page_size();
     std::fs::read_to_string("/proc/self/statm")
         .ok()
         .and_then(|s| s.split_whitespace().nth(1).and_then(|v| v.parse::<usize>().ok()))
@@ -75,16 +30,6 @@ fn total_system_memory() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
         })
         .map_or(0, |kb| kb * 1024)
-}
-
-fn cpu(who: i32) -> (f64, f64) {
-    let mut r = Rusage::default();
-    // SAFETY: `r` is a writable struct laid out like `struct rusage` on 64-bit Linux.
-    if unsafe { getrusage(who, &mut r) } != 0 {
-        return (0.0, 0.0);
-    }
-    let t = |tv: &Timeval| tv.sec as f64 + tv.usec as f64 / 1e6;
-    (t(&r.stime), t(&r.utime))
 }
 
 /// Redis's `bytesToHuman`.
@@ -297,7 +242,7 @@ pub fn generate(server: &Server, ks: &crate::database::Keyspace, args: &[&[u8]])
 
     if sel.wants(&["persistence"]) {
         section(&mut out, "Persistence");
-        for (k, v) in crate::commands::persistence::info_persistence_fields(server, ks.dirty) {
+        for (k, v) in crate::persistence::info_persistence_fields(server, ks.dirty) {
             w!(out, k, v);
         }
     }
@@ -374,8 +319,8 @@ pub fn generate(server: &Server, ks: &crate::database::Keyspace, args: &[&[u8]])
     }
 
     if sel.wants(&["cpu"]) {
-        let (sys, user) = cpu(RUSAGE_SELF);
-        let (csys, cuser) = cpu(RUSAGE_CHILDREN);
+        let (sys, user) = crate::sys::cpu_times(false);
+        let (csys, cuser) = crate::sys::cpu_times(true);
         section(&mut out, "CPU");
         w!(out, "used_cpu_sys", format!("{sys:.6}"));
         w!(out, "used_cpu_user", format!("{user:.6}"));
