@@ -5,6 +5,8 @@
 //! two reclaims it. A replica never deletes on its own: it hides expired keys and waits for
 //! its master's DEL.
 
+pub mod intset;
+pub mod listpack;
 pub mod table;
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
