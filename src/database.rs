@@ -5,8 +5,12 @@
 //! two reclaims it. A replica never deletes on its own: it hides expired keys and waits for
 //! its master's DEL.
 
+pub mod hash;
 pub mod intset;
 pub mod listpack;
+#[cfg(test)]
+mod memtest;
+pub mod set;
 pub mod table;
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
