@@ -12,6 +12,7 @@ pub mod listpack;
 mod memtest;
 pub mod set;
 pub mod table;
+pub mod zset;
 
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 

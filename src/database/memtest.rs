@@ -76,6 +76,37 @@ mod tests {
     use super::*;
     use crate::database::hash::{Hash, HashLimits};
     use crate::database::set::Set;
+    use crate::database::zset::{ZSet, ZsetLimits};
+
+    #[test]
+    fn zset_bytes_per_element() {
+        let lim = ZsetLimits::default();
+        let n = 200_000;
+        let (z, req, ch) = measure(|| {
+            let mut z = ZSet::new();
+            for i in 0..n {
+                z.insert(format!("member:{i}").as_bytes(), (i * 7 % 1000) as f64 + 0.5, &lim);
+            }
+            z
+        });
+        let per = report("zset 200k (member:N, scores)", n, req, ch);
+        assert!(per < 100.0, "{per}");
+        let mu = z.mem_usage() as f64;
+        assert!(mu * 1.5 > ch as f64 && mu < ch as f64 * 1.5, "mem_usage {mu} vs {ch}");
+        let (zs, req, ch) = measure(|| {
+            (0..100)
+                .map(|_| {
+                    let mut z = ZSet::new();
+                    for i in 0..10_000 {
+                        z.insert(format!("m{i}").as_bytes(), i as f64, &lim);
+                    }
+                    z
+                })
+                .collect::<Vec<_>>()
+        });
+        report("100 zsets of 10k", 1_000_000, req, ch);
+        drop(zs);
+    }
 
     #[test]
     fn hash_and_set_bytes_per_element() {
