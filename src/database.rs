@@ -10,6 +10,7 @@ pub mod intset;
 pub mod listpack;
 #[cfg(test)]
 mod memtest;
+pub mod quicklist;
 pub mod set;
 pub mod table;
 pub mod zset;

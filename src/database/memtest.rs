@@ -79,6 +79,35 @@ mod tests {
     use crate::database::zset::{ZSet, ZsetLimits};
 
     #[test]
+    fn list_bytes_per_element() {
+        use crate::database::quicklist::{ListLimits, Quicklist};
+        let (ls, req, ch) = measure(|| {
+            let mut v = Vec::with_capacity(10_000);
+            for k in 0..10_000 {
+                let mut q = Quicklist::new(ListLimits::default());
+                for i in 0..100 {
+                    q.push(false, format!("item:{k}:{i}").as_bytes());
+                }
+                v.push(q);
+            }
+            v
+        });
+        let per = report("10k lists of 100 short strings", 1_000_000, req, ch);
+        assert!(per < 24.0, "{per}");
+        let mu: usize = ls.iter().map(|q| q.mem_usage()).sum();
+        assert!(mu as f64 * 1.5 > ch as f64 && (mu as f64) < ch as f64 * 1.5, "mem_usage {mu} vs {ch}");
+        let (q, req, ch) = measure(|| {
+            let mut q = Quicklist::new(ListLimits::default());
+            for i in 0..1_000_000 {
+                q.push(false, format!("item:{i}").as_bytes());
+            }
+            q
+        });
+        report("one list of 1M short strings", 1_000_000, req, ch);
+        drop(q);
+    }
+
+    #[test]
     fn zset_bytes_per_element() {
         let lim = ZsetLimits::default();
         let n = 200_000;
