@@ -5,11 +5,13 @@
 //! two reclaims it. A replica never deletes on its own: it hides expired keys and waits for
 //! its master's DEL.
 
+pub mod encoding;
 pub mod hash;
 pub mod intset;
 pub mod listpack;
 #[cfg(test)]
 mod memtest;
+pub mod object;
 pub mod quicklist;
 pub mod set;
 pub mod table;
