@@ -243,7 +243,8 @@ fn no_duplicates<'a>(keys: impl Iterator<Item = &'a [u8]>) -> CodecResult<()> {
     Ok(())
 }
 
-/// A hash from field, value pairs: a listpack when within the limits, else a table.
+/// A hash from field, value pairs (the plain RDB hash and the zipmap): a listpack when within
+/// both limits, else a table.
 pub fn hash_from_pairs(pairs: &[(Vec<u8>, Vec<u8>)], lim: &HashLimits) -> CodecResult<Hash> {
     no_duplicates(pairs.iter().map(|(f, _)| &f[..]))?;
     let small = pairs.len() <= lim.max_listpack_entries
@@ -256,50 +257,54 @@ pub fn hash_from_pairs(pairs: &[(Vec<u8>, Vec<u8>)], lim: &HashLimits) -> CodecR
     Ok(h)
 }
 
-fn pairs_of(items: Vec<Vec<u8>>) -> CodecResult<Vec<(Vec<u8>, Vec<u8>)>> {
-    if !items.len().is_multiple_of(2) {
-        return Err(Invalid("odd number of elements"));
+/// A hash from a listpack (7.0 keeps the blob as it is): converted only when it has more
+/// fields than `hash-max-listpack-entries`, as Redis 7.0's loader does (it does not check
+/// value lengths for this encoding).
+fn hash_from_lp(lp: Listpack, lim: &HashLimits) -> CodecResult<Hash> {
+    if lp.is_empty() {
+        return Err(Invalid("empty hash"));
     }
-    let mut it = items.into_iter();
-    let mut out = Vec::new();
-    while let (Some(a), Some(b)) = (it.next(), it.next()) {
-        out.push((a, b));
+    let mut h = Hash::from_listpack(lp).map_err(Invalid)?;
+    if h.len() > lim.max_listpack_entries {
+        h.convert();
     }
-    Ok(out)
+    Ok(h)
 }
 
 pub fn hash_from_ziplist(blob: &[u8], lim: &HashLimits) -> CodecResult<Hash> {
-    hash_from_pairs(&pairs_of(ziplist_entries(blob)?)?, lim)
+    let items = ziplist_entries(blob)?;
+    hash_from_lp(Listpack::from_elements(items.iter().map(|x| &x[..])), lim)
 }
 
+pub fn hash_from_listpack(blob: &[u8], lim: &HashLimits) -> CodecResult<Hash> {
+    hash_from_lp(parse_listpack(blob)?, lim)
+}
+
+/// Zipmap hashes convert on either limit (field count or longest field/value).
 pub fn hash_from_zipmap(blob: &[u8], lim: &HashLimits) -> CodecResult<Hash> {
     hash_from_pairs(&zipmap_pairs(blob)?, lim)
 }
 
-pub fn hash_from_listpack(blob: &[u8], lim: &HashLimits) -> CodecResult<Hash> {
-    hash_from_pairs(&pairs_of(listpack_entries(blob)?)?, lim)
-}
-
-/// A zset from member, score-string pairs (scores must parse and not be NaN).
-fn zset_from_items(items: Vec<Vec<u8>>, lim: &ZsetLimits) -> CodecResult<ZSet> {
-    let pairs = pairs_of(items)?;
-    no_duplicates(pairs.iter().map(|(m, _)| &m[..]))?;
-    let mut z = ZSet::with_hint(pairs.len(), pairs.iter().map(|(m, _)| m.len()).max().unwrap_or(0), lim);
-    let big = ZsetLimits { max_listpack_entries: usize::MAX, max_listpack_value: usize::MAX };
-    for (m, s) in &pairs {
-        let score = std::str::from_utf8(s).ok().and_then(|t| t.parse::<f64>().ok()).filter(|x| !x.is_nan());
-        let Some(score) = score else { return Err(Invalid("zset score is not a valid double")) };
-        z.insert(m, score, &big);
+/// A zset from a listpack of member, score pairs (scores must parse and not be NaN), kept as
+/// is unless it has more members than `zset-max-listpack-entries`.
+fn zset_from_lp(lp: Listpack, lim: &ZsetLimits) -> CodecResult<ZSet> {
+    if lp.is_empty() {
+        return Err(Invalid("empty zset"));
+    }
+    let mut z = ZSet::from_listpack(lp).map_err(Invalid)?;
+    if z.len() > lim.max_listpack_entries {
+        z.convert();
     }
     Ok(z)
 }
 
 pub fn zset_from_ziplist(blob: &[u8], lim: &ZsetLimits) -> CodecResult<ZSet> {
-    zset_from_items(ziplist_entries(blob)?, lim)
+    let items = ziplist_entries(blob)?;
+    zset_from_lp(Listpack::from_elements(items.iter().map(|x| &x[..])), lim)
 }
 
 pub fn zset_from_listpack(blob: &[u8], lim: &ZsetLimits) -> CodecResult<ZSet> {
-    zset_from_items(listpack_entries(blob)?, lim)
+    zset_from_lp(parse_listpack(blob)?, lim)
 }
 
 /// A set from an intset blob (converted when it exceeds `set-max-intset-entries`).
@@ -521,6 +526,12 @@ mod tests {
         assert_eq!(h.get(b"bb").map(|v| v.to_vec()), Some(b"300".to_vec()));
         let dup = build_ziplist(&[b"a", b"1", b"a", b"2"]);
         assert!(hash_from_ziplist(&dup, &HashLimits::default()).is_err());
+        let long_val = vec![b'v'; 100];
+        let h = hash_from_ziplist(&build_ziplist(&[b"f", &long_val]), &HashLimits::default()).unwrap();
+        assert_eq!(h.encoding(), "listpack", "7.0 checks only the field count on load");
+        let three = build_ziplist(&[b"a", b"1", b"b", b"2", b"c", b"3"]);
+        let lim2 = HashLimits { max_listpack_entries: 2, max_listpack_value: 64 };
+        assert_eq!(hash_from_ziplist(&three, &lim2).unwrap().encoding(), "hashtable");
         let zs = build_ziplist(&[b"m", b"1.5", b"n", b"2"]);
         let z = zset_from_ziplist(&zs, &ZsetLimits::default()).unwrap();
         assert_eq!(z.encoding(), "listpack");

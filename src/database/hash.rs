@@ -25,6 +25,9 @@ pub fn table_val<'a>(v: Val<'a, Nothing>) -> LpVal<'a> {
 /// Estimated malloc overhead per table entry (glibc: 8-byte header, 16-byte rounding).
 pub const MALLOC_OVERHEAD: usize = 12;
 
+/// Largest listpack Redis lets a command build (`lpSafeToAdd`: 1 GB).
+pub const LISTPACK_SAFETY: usize = 1 << 30;
+
 /// `hash-max-listpack-entries` and `hash-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
 pub struct HashLimits {
@@ -99,6 +102,13 @@ impl Hash {
         self.len() == 0
     }
 
+    fn lp_bytes(&self) -> usize {
+        match self {
+            Hash::Listpack(lp) => lp.bytes(),
+            Hash::Table(_) => 0,
+        }
+    }
+
     fn lp_find(lp: &Listpack, field: &[u8]) -> Option<usize> {
         lp.find(lp.first(), field, 1)
     }
@@ -141,7 +151,9 @@ impl Hash {
     /// HSET of one field: true when the field is new.
     pub fn set(&mut self, field: &[u8], value: &[u8], lim: &HashLimits) -> bool {
         if let Hash::Listpack(_) = self
-            && (field.len() > lim.max_listpack_value || value.len() > lim.max_listpack_value)
+            && (field.len() > lim.max_listpack_value
+                || value.len() > lim.max_listpack_value
+                || self.lp_bytes() + field.len() + value.len() > LISTPACK_SAFETY)
         {
             self.convert();
         }

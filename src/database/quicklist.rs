@@ -215,6 +215,16 @@ impl Quicklist {
     pub fn limits(&self) -> ListLimits {
         self.lim
     }
+    /// Changes the limits for later operations (DEBUG QUICKLIST-PACKED-THRESHOLD is global in
+    /// Redis; fill and depth are fixed per list at creation there, so callers normally change
+    /// only the threshold). Existing nodes are left as they are, except for compression.
+    pub fn set_limits(&mut self, lim: ListLimits) {
+        self.lim = lim;
+        for n in self.nodes.iter_mut() {
+            n.incompressible = false;
+        }
+        self.fix_all();
+    }
     pub fn mem_usage(&self) -> usize {
         std::mem::size_of::<Self>()
             + self.nodes.iter().map(QNode::mem).sum::<usize>()
