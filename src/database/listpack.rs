@@ -215,7 +215,6 @@ fn read_backlen(b: &[u8], end: usize, min: usize) -> Option<(usize, usize)> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Listpack {
     buf: Vec<u8>,
-    len: usize,
 }
 
 impl Default for Listpack {
@@ -234,7 +233,7 @@ impl Listpack {
     pub fn new() -> Self {
         let mut buf = Vec::with_capacity(HEADER_SIZE + 1);
         buf.extend_from_slice(&[7, 0, 0, 0, 0, 0, EOF]);
-        Listpack { buf, len: 0 }
+        Listpack { buf }
     }
 
     /// Validates a listpack blob (as found in RDB files) and takes it: every entry must lie inside
@@ -273,19 +272,20 @@ impl Listpack {
         if declared != COUNT_UNKNOWN && usize::from(declared) != n {
             return Err(Invalid("listpack count mismatch"));
         }
-        Ok(Listpack { buf, len: n })
+        Ok(Listpack { buf })
     }
 
     /// Builds a listpack from elements.
     pub fn from_elements<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> Listpack {
         let mut lp = Listpack::new();
         lp.buf.pop();
+        let mut n = 0;
         for it in items {
             encode_entry(&mut lp.buf, it);
-            lp.len += 1;
+            n += 1;
         }
         lp.buf.push(EOF);
-        lp.fix_header();
+        lp.fix_header(n);
         lp.buf.shrink_to_fit();
         lp
     }
@@ -297,11 +297,22 @@ impl Listpack {
     pub fn into_bytes(self) -> Vec<u8> {
         self.buf
     }
+    /// Element count: the header's, or a walk when the header says "unknown" (65535 or more).
     pub fn len(&self) -> usize {
-        self.len
+        let c = u16::from_le_bytes([self.buf[4], self.buf[5]]);
+        if c != COUNT_UNKNOWN {
+            return usize::from(c);
+        }
+        let mut n = 0;
+        let mut p = HEADER_SIZE;
+        while p < self.end() {
+            p += self.entry_len(p);
+            n += 1;
+        }
+        n
     }
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.buf.len() == HEADER_SIZE + 1
     }
     /// Size of the blob in bytes.
     pub fn bytes(&self) -> usize {
@@ -311,10 +322,10 @@ impl Listpack {
         self.buf.capacity() + std::mem::size_of::<Self>()
     }
 
-    fn fix_header(&mut self) {
+    fn fix_header(&mut self, len: usize) {
         let total = self.buf.len() as u32;
         self.buf[..4].copy_from_slice(&total.to_le_bytes());
-        let c = if self.len < usize::from(COUNT_UNKNOWN) { self.len as u16 } else { COUNT_UNKNOWN };
+        let c = if len < usize::from(COUNT_UNKNOWN) { len as u16 } else { COUNT_UNKNOWN };
         self.buf[4..6].copy_from_slice(&c.to_le_bytes());
     }
 
@@ -323,7 +334,7 @@ impl Listpack {
         self.buf.len() - 1
     }
     pub fn first(&self) -> Option<usize> {
-        if self.len == 0 { None } else { Some(HEADER_SIZE) }
+        if self.is_empty() { None } else { Some(HEADER_SIZE) }
     }
     pub fn last(&self) -> Option<usize> {
         self.prev(self.end())
@@ -356,7 +367,7 @@ impl Listpack {
 
     /// Offset of element `i` (negative counts from the tail).
     pub fn seek(&self, i: isize) -> Option<usize> {
-        let n = self.len as isize;
+        let n = self.len() as isize;
         let i = if i < 0 { n + i } else { i };
         if i < 0 || i >= n {
             return None;
@@ -380,20 +391,20 @@ impl Listpack {
     pub fn insert(&mut self, p: usize, ele: &[u8]) {
         let mut enc = Vec::with_capacity(ele.len() + 10);
         encode_entry(&mut enc, ele);
+        let n = self.len();
         self.buf.reserve_exact(enc.len());
         self.buf.splice(p..p, enc);
-        self.len += 1;
-        self.fix_header();
+        self.fix_header(n + 1);
     }
 
     /// Inserts an integer before offset `p`.
     pub fn insert_int(&mut self, p: usize, v: i64) {
         let mut enc = Vec::with_capacity(12);
         encode_int(&mut enc, v);
+        let n = self.len();
         self.buf.reserve_exact(enc.len());
         self.buf.splice(p..p, enc);
-        self.len += 1;
-        self.fix_header();
+        self.fix_header(n + 1);
     }
 
     pub fn push_back(&mut self, ele: &[u8]) {
@@ -416,9 +427,9 @@ impl Listpack {
             q += self.entry_len(q);
             n += 1;
         }
+        let len = self.len();
         self.buf.drain(p..q);
-        self.len -= n;
-        self.fix_header();
+        self.fix_header(len - n);
         self.shrink();
         if p >= self.end() { None } else { Some(p) }
     }
@@ -437,8 +448,9 @@ impl Listpack {
         if enc.len() > old {
             self.buf.reserve_exact(enc.len() - old);
         }
+        let n = self.len();
         self.buf.splice(p..p + old, enc);
-        self.fix_header();
+        self.fix_header(n);
         self.shrink();
     }
 

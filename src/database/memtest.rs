@@ -75,6 +75,7 @@ pub fn report(name: &str, elements: usize, req: isize, chunk: isize) -> f64 {
 mod tests {
     use super::*;
     use crate::database::hash::{Hash, HashLimits};
+    use crate::database::object::Object;
     use crate::database::set::Set;
     use crate::database::zset::{ZSet, ZsetLimits};
 
@@ -88,13 +89,14 @@ mod tests {
                 for i in 0..100 {
                     q.push(false, format!("item:{k}:{i}").as_bytes());
                 }
-                v.push(q);
+                v.push(Box::new(Object::List(Box::new(q))));
             }
             v
         });
-        let per = report("10k lists of 100 short strings", 1_000_000, req, ch);
+        let per = report("10k lists of 100 short strings (boxed Object)", 1_000_000, req, ch);
         assert!(per < 24.0, "{per}");
         let mu: usize = ls.iter().map(|q| q.mem_usage()).sum();
+        assert!(ls.iter().all(|o| o.type_name() == "list"));
         assert!(mu as f64 * 1.5 > ch as f64 && (mu as f64) < ch as f64 * 1.5, "mem_usage {mu} vs {ch}");
         let (q, req, ch) = measure(|| {
             let mut q = Quicklist::new(ListLimits::default());
@@ -160,11 +162,11 @@ mod tests {
                     for i in 0..10 {
                         h.set(format!("f{i}").as_bytes(), format!("{k}").as_bytes(), &lim);
                     }
-                    h
+                    Box::new(Object::Hash(h))
                 })
                 .collect::<Vec<_>>()
         });
-        report("10k hashes of 10 fields (listpack)", 100_000, req, ch);
+        report("10k hashes of 10 fields (listpack, boxed Object)", 100_000, req, ch);
         drop(hs);
 
         let (s, req, ch) = measure(|| {
@@ -186,11 +188,11 @@ mod tests {
                     for i in 0..10 {
                         s.add((k * 10 + i).to_string().as_bytes(), 512);
                     }
-                    s
+                    Box::new(Object::Set(s))
                 })
                 .collect::<Vec<_>>()
         });
-        report("10k sets of 10 integers (intset)", 100_000, req, ch);
+        report("10k sets of 10 integers (intset, boxed Object)", 100_000, req, ch);
         drop(ss);
     }
 }
