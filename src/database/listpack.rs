@@ -387,24 +387,41 @@ impl Listpack {
         }
     }
 
+    /// Room for `add` more bytes: exact for small listpacks (as Redis sizes them), with 1/8
+    /// slack once past 4 KB so big quicklist nodes do not reallocate on every push (the
+    /// quicklist trims a node once it is full).
+    fn grow(&mut self, add: usize) {
+        let len = self.buf.len();
+        if self.buf.capacity() < len + add {
+            let slack = if len >= 4096 { len / 8 } else { 0 };
+            self.buf.reserve_exact(add + slack);
+        }
+    }
+
+    /// Encodes with `enc` at the end of the buffer, then rotates the new entry into place
+    /// before offset `p` (no temporary allocation).
+    fn insert_with(&mut self, p: usize, size: usize, enc: impl FnOnce(&mut Vec<u8>)) {
+        let n = self.len();
+        self.grow(size);
+        self.buf.pop();
+        let before = self.buf.len();
+        enc(&mut self.buf);
+        let added = self.buf.len() - before;
+        self.buf[p..].rotate_right(added);
+        self.buf.push(EOF);
+        self.fix_header(n + 1);
+    }
+
     /// Inserts `ele` before offset `p` (`end()` appends).
     pub fn insert(&mut self, p: usize, ele: &[u8]) {
-        let mut enc = Vec::with_capacity(ele.len() + 10);
-        encode_entry(&mut enc, ele);
-        let n = self.len();
-        self.buf.reserve_exact(enc.len());
-        self.buf.splice(p..p, enc);
-        self.fix_header(n + 1);
+        let sz = encoded_size(ele);
+        self.insert_with(p, sz + backlen_size(sz), |b| encode_entry(b, ele));
     }
 
     /// Inserts an integer before offset `p`.
     pub fn insert_int(&mut self, p: usize, v: i64) {
-        let mut enc = Vec::with_capacity(12);
-        encode_int(&mut enc, v);
-        let n = self.len();
-        self.buf.reserve_exact(enc.len());
-        self.buf.splice(p..p, enc);
-        self.fix_header(n + 1);
+        let sz = encoded_size(v.to_string().as_bytes());
+        self.insert_with(p, sz + backlen_size(sz), |b| encode_int(b, v));
     }
 
     pub fn push_back(&mut self, ele: &[u8]) {
@@ -434,6 +451,11 @@ impl Listpack {
         if p >= self.end() { None } else { Some(p) }
     }
 
+    /// Drops spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+    }
+
     fn shrink(&mut self) {
         if self.buf.capacity() > self.buf.len() * 2 + 64 {
             self.buf.shrink_to_fit();
@@ -443,15 +465,16 @@ impl Listpack {
     /// Replaces the element at `p` with `ele`.
     pub fn replace(&mut self, p: usize, ele: &[u8]) {
         let old = self.entry_len(p);
-        let mut enc = Vec::with_capacity(ele.len() + 10);
-        encode_entry(&mut enc, ele);
-        if enc.len() > old {
-            self.buf.reserve_exact(enc.len() - old);
+        let size = encoded_size(ele);
+        if size + backlen_size(size) == old {
+            // Same-size replacement (HINCRBY, HSET of a like value) is rewritten in place.
+            let mut v = Vec::with_capacity(old);
+            encode_entry(&mut v, ele);
+            self.buf[p..p + old].copy_from_slice(&v);
+            return;
         }
-        let n = self.len();
-        self.buf.splice(p..p + old, enc);
-        self.fix_header(n);
-        self.shrink();
+        self.delete_range(p, 1);
+        self.insert(p, ele);
     }
 
     /// Forward iterator over the elements.
@@ -575,6 +598,9 @@ mod tests {
             match rng.below(6) {
                 0 | 1 => {
                     let e = rand_ele(&mut rng);
+                    let mut enc = Vec::new();
+                    encode_entry(&mut enc, &e);
+                    assert_eq!(encoded_size(&e) + backlen_size(encoded_size(&e)), enc.len());
                     let i = rng.below(model.len() as u64 + 1) as usize;
                     let p = if i == model.len() { lp.end() } else { lp.seek(i as isize).unwrap() };
                     lp.insert(p, &e);

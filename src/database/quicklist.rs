@@ -342,6 +342,10 @@ impl Quicklist {
             }
             self.nodes[i].count += 1;
         } else {
+            // The end node is full: give back its growth slack.
+            if let Some(NodeData::Packed(lp)) = self.nodes.get_mut(i).map(|n| &mut n.data) {
+                lp.shrink_to_fit();
+            }
             let node = if self.is_large(v.len()) {
                 QNode::plain(v.to_vec())
             } else {
