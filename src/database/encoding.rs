@@ -692,7 +692,7 @@ mod tests {
                             } else {
                                 NodeData::Packed(parse_listpack(&blob).unwrap())
                             };
-                            q.append_node(node);
+                            q.append_node(node).unwrap();
                         }
                         let items = q.to_vec(false);
                         match key.as_str() {

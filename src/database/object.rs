@@ -79,6 +79,12 @@ mod tests {
     use crate::database::zset::ZsetLimits;
 
     #[test]
+    fn send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Object>();
+    }
+
+    #[test]
     fn sizes() {
         println!(
             "Object {} Hash {} Set {} ZSet {} Listpack {} Quicklist {}",

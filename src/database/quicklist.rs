@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use crate::database::listpack::{Listpack, LpVal};
+use crate::database::listpack::{Invalid, Listpack, LpVal};
 use crate::lzf;
 
 const SIZE_SAFETY_LIMIT: usize = 8192;
@@ -361,29 +361,56 @@ impl Quicklist {
         self.fix_window(&[k]);
     }
 
-    /// Appends a whole node (RDB load). Empty listpacks are skipped, as Redis does.
-    pub fn append_node(&mut self, data: NodeData) {
+    /// Appends a whole node (RDB load). Compressed nodes are decompressed and validated;
+    /// empty listpacks are skipped, as Redis does.
+    pub fn append_node(&mut self, data: NodeData) -> Result<(), Invalid> {
         let node = match data {
             NodeData::Packed(lp) => QNode::packed(lp),
             NodeData::Plain(v) => QNode::plain(v),
             NodeData::Compressed { lzf: z, raw, plain } => {
-                let mut n =
-                    QNode { data: NodeData::Compressed { lzf: z, raw, plain }, count: 0, incompressible: false };
-                n.decompress();
-                n.count = match &n.data {
-                    NodeData::Packed(lp) => lp.len(),
-                    _ => 1,
-                };
-                n
+                let bytes = lzf::decompress(&z, raw).map_err(Invalid)?;
+                if plain { QNode::plain(bytes) } else { QNode::packed(Listpack::from_blob(bytes)?) }
             }
         };
         if node.count == 0 {
-            return;
+            return Ok(());
         }
         self.len += node.count;
         self.nodes.push_back(node);
         let k = self.nodes.len() - 1;
         self.fix_window(&[k]);
+        Ok(())
+    }
+
+    /// LPOS: positions of elements equal to `v`, scanning from the head (`rank` > 0) or the
+    /// tail (`rank` < 0), skipping the first |rank| - 1 matches, returning at most `count`
+    /// (0 = all) and comparing at most `maxlen` elements (0 = all).
+    pub fn positions(&self, v: &[u8], rank: i64, count: usize, maxlen: usize) -> Vec<usize> {
+        let mut skip = rank.unsigned_abs().saturating_sub(1);
+        let rev = rank < 0;
+        let limit = if count == 0 { usize::MAX } else { count };
+        let budget = if maxlen == 0 { usize::MAX } else { maxlen };
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        self.range(0, self.len, rev, |x| {
+            if seen >= budget {
+                return false;
+            }
+            let idx = if rev { self.len - 1 - seen } else { seen };
+            seen += 1;
+            if x.eq_bytes(v) {
+                if skip > 0 {
+                    skip -= 1;
+                } else {
+                    out.push(idx);
+                    if out.len() >= limit {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+        out
     }
 
     /// Element at node `k`, offset `off`, as owned bytes.
@@ -891,6 +918,23 @@ mod tests {
                             want.reverse();
                         }
                         assert_eq!(got, want, "step {step}");
+                        let v = rand_val(&mut rng, false);
+                        let rank = [1i64, 2, -1, -2][rng.below(4) as usize];
+                        let count = rng.below(3) as usize;
+                        let maxlen = [0usize, 5, 50][rng.below(3) as usize];
+                        let mut idx: Vec<usize> = (0..m.len()).collect();
+                        if rank < 0 {
+                            idx.reverse();
+                        }
+                        let budget = if maxlen == 0 { idx.len() } else { maxlen.min(idx.len()) };
+                        let hits: Vec<usize> = idx[..budget]
+                            .iter()
+                            .copied()
+                            .filter(|&i| m[i] == v)
+                            .skip(rank.unsigned_abs() as usize - 1)
+                            .take(if count == 0 { usize::MAX } else { count })
+                            .collect();
+                        assert_eq!(q.positions(&v, rank, count, maxlen), hits);
                     }
                 }
                 assert_eq!(q.len(), m.len(), "step {step}");
@@ -905,7 +949,7 @@ mod tests {
             assert_eq!(r, m.iter().cloned().collect::<Vec<_>>());
             let mut copy = Quicklist::new(lim);
             for n in q.nodes() {
-                copy.append_node(n.clone());
+                copy.append_node(n.clone()).unwrap();
             }
             assert_eq!(copy.to_vec(false), q.to_vec(false));
         }
