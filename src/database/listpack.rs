@@ -272,7 +272,12 @@ impl Listpack {
         if declared != COUNT_UNKNOWN && usize::from(declared) != n {
             return Err(Invalid("listpack count mismatch"));
         }
-        Ok(Listpack { buf })
+        let mut lp = Listpack { buf };
+        if declared == COUNT_UNKNOWN {
+            // As Redis's lpLength: a count that fits is stored back into the header.
+            lp.fix_header(n);
+        }
+        Ok(lp)
     }
 
     /// Builds a listpack from elements.
@@ -663,6 +668,11 @@ mod tests {
         bad[6] = 0x8F; // string longer than it is
         assert!(Listpack::from_blob(bad).is_err());
         assert!(Listpack::from_blob(vec![]).is_err());
+        let mut unknown = good.clone();
+        unknown[4] = 0xFF;
+        unknown[5] = 0xFF;
+        let lp = Listpack::from_blob(unknown).unwrap();
+        assert_eq!(lp.as_bytes(), &good[..]);
         let mut rng = Rng::new(99);
         for _ in 0..20000 {
             let mut b = good.clone();
