@@ -10,31 +10,25 @@
 //! records what happened in the keyspace's `EventLog`, which `after_call` drains once per
 //! command.
 
+pub mod encoding;
 pub mod events;
+pub mod hash;
+pub mod intset;
+pub mod listpack;
+#[cfg(test)]
+mod memtest;
+pub mod object;
+pub mod quicklist;
+pub mod set;
 pub mod table;
+pub mod zset;
 
 use crate::error::CmdError;
 pub use events::{Event, EventKind, EventLog, Interest, class};
 use std::collections::{HashMap, VecDeque};
 pub use table::{EntryRef, Expire, Lookup, NewVal, OnExpired, OwnedVal, Rng, Table, Val};
 
-/// Values other than strings (lists, hashes, sets, sorted sets, streams) arrive with the
-/// collections issue; each becomes a variant here.
-pub enum Object {}
-
-impl Object {
-    pub fn type_name(&self) -> &'static str {
-        match *self {}
-    }
-    /// OBJECT ENCODING's name for the value's representation.
-    pub fn encoding(&self) -> &'static str {
-        match *self {}
-    }
-    /// An independent deep copy (COPY).
-    pub fn duplicate(&self) -> Box<Object> {
-        match *self {}
-    }
-}
+pub use object::{Limits, Object};
 
 /// The type name TYPE and SCAN TYPE use.
 pub fn type_name(v: &Val<'_, Object>) -> &'static str {
@@ -382,6 +376,8 @@ pub struct Keyspace {
     pub events: EventLog,
     /// The command running comes from our master: it sees keys whose time has passed.
     from_master: bool,
+    /// Collection encoding thresholds (set from the configuration).
+    pub limits: Limits,
 }
 
 /// Keys sampled per database per active-expiry iteration (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
@@ -397,6 +393,7 @@ impl Keyspace {
             dirty: 0,
             events: EventLog::default(),
             from_master: false,
+            limits: Limits { set_max_intset_entries: 512, ..Limits::default() },
         }
     }
 

@@ -242,6 +242,8 @@ impl Server {
             config: RwLock::new(config),
         };
         s.refresh_hot_config();
+        let limits = s.collection_limits();
+        lock(&s.store).limits = limits;
         s
     }
 
@@ -255,6 +257,22 @@ impl Server {
         self.proto_max_bulk_len.store(c.proto_max_bulk_len as usize, Relaxed);
         self.active_expire.store(c.active_expire_enabled, Relaxed);
         self.hz.store(c.hz.clamp(1, 500) as u64, Relaxed);
+    }
+
+    /// The collection thresholds the configuration asks for.
+    pub fn collection_limits(&self) -> crate::database::Limits {
+        let c = read(&self.config);
+        let num = |name: &str, default: i64| c.param(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default);
+        let size = |name: &str, default: i64| usize::try_from(num(name, default)).unwrap_or(usize::MAX);
+        let mut l = crate::database::Limits::default();
+        l.hash.max_listpack_entries = size("hash-max-listpack-entries", 512);
+        l.hash.max_listpack_value = size("hash-max-listpack-value", 64);
+        l.zset.max_listpack_entries = size("zset-max-listpack-entries", 128);
+        l.zset.max_listpack_value = size("zset-max-listpack-value", 64);
+        l.set_max_intset_entries = size("set-max-intset-entries", 512);
+        l.list.fill = i32::try_from(num("list-max-listpack-size", -2)).unwrap_or(-2);
+        l.list.compress_depth = size("list-compress-depth", 0);
+        l
     }
 
     pub fn store(&self) -> MutexGuard<'_, Keyspace> {

@@ -164,7 +164,7 @@ fn keys(ctx: &mut Ctx, args: Args) -> CmdResult {
 
 /// A SCAN cursor as Redis reads it with `strtoul`: an optional sign (a negative cursor wraps),
 /// decimal digits, nothing after them; an empty string is cursor 0.
-fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
+pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
     let bad = || CmdError::err("invalid cursor");
     // C stops at the first NUL of the argument.
     let arg = &arg[..arg.iter().position(|&b| b == 0).unwrap_or(arg.len())];

@@ -329,6 +329,13 @@ fn config_set(ctx: &mut Ctx, args: Args) -> CmdResult {
     let pairs: Vec<(&[u8], &[u8])> = rest.chunks_exact(2).map(|p| (p[0], p[1])).collect();
     let result = write(&ctx.server.config).set(&pairs);
     ctx.server.refresh_hot_config();
+    let fresh = ctx.server.collection_limits();
+    let limits = &mut ctx.store.ks().limits;
+    // DEBUG QUICKLIST-PACKED-THRESHOLD is not a configuration parameter: it stays.
+    *limits = crate::database::Limits {
+        list: crate::database::quicklist::ListLimits { packed_threshold: limits.list.packed_threshold, ..fresh.list },
+        ..fresh
+    };
     result.map_err(CmdError::Msg)?;
     ctx.out.ok();
     Ok(())

@@ -451,6 +451,13 @@ pub(super) static PARAMS: &[Param] = &[
 /// string parameters that the server reads). Anything else from the table
 /// is accepted but reported in [`Config::unimplemented`].
 pub(super) const IMPLEMENTED: &[&str] = &[
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
+    "list-max-listpack-size",
+    "list-compress-depth",
     "port",
     "bind",
     "dir",
