@@ -453,8 +453,14 @@ impl Ctx<'_, '_> {
     pub fn propagate_none(&mut self) {
         self.prop = Propagate::Never;
     }
-    /// Wait for one of `keys` (see `BlockOn`); the handler writes no reply.
+    /// Wait for one of `keys` (see `BlockOn`); the handler writes no reply. Where a client may
+    /// not block (the link to our master; later MULTI and scripts), the command answers as on
+    /// a timeout at once, as Redis does.
     pub fn block_on(&mut self, keys: Vec<Vec<u8>>, deadline: Option<i64>, on_timeout: fn(&mut Reply)) {
+        if self.client.modes.master_link {
+            on_timeout(self.out);
+            return;
+        }
         self.block = Some(BlockOn { keys, deadline, on_timeout });
     }
 }

@@ -246,11 +246,37 @@ impl<'a> DbMut<'a> {
         str_of(self.lookup(key, now))
     }
 
-    /// The object at `key` for a write (None when absent or a string); lazily expires it.
-    pub fn obj_mut(&mut self, key: &[u8], now: i64) -> Option<&mut Object> {
-        self.lookup(key, now)?;
+    /// The collection at `key` for a write: None when absent, WRONGTYPE for a string. Counts as
+    /// a modification (the caller is about to change it).
+    pub fn obj_mut(&mut self, key: &[u8], now: i64) -> Result<Option<&mut Object>, CmdError> {
+        match self.lookup(key, now).map(|e| matches!(e.value(), Val::Obj(_))) {
+            None => return Ok(None),
+            Some(false) => return Err(CmdError::WrongType),
+            Some(true) => {}
+        }
         self.events.modified(self.index, key);
-        self.db.table.obj_mut(key)
+        Ok(self.db.table.obj_mut(key))
+    }
+
+    /// The collection at `key` for a write, created by `make` when absent (WRONGTYPE for a
+    /// string; the caller checks the object's kind).
+    pub fn obj_or_create(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        make: impl FnOnce() -> Object,
+    ) -> Result<&mut Object, CmdError> {
+        if self.obj_mut(key, now)?.is_none() {
+            self.db.table.set(key, NewVal::Obj(Box::new(make())), Expire::Clear);
+            self.events.modified(self.index, key);
+        }
+        self.db.table.obj_mut(key).ok_or(CmdError::WrongType)
+    }
+
+    /// A collection that a command emptied disappears, as in Redis; true when it was removed.
+    pub fn remove_if_empty(&mut self, key: &[u8]) -> bool {
+        let empty = matches!(self.db.table.get(key).map(|e| e.value()), Some(Val::Obj(o)) if o.is_empty());
+        empty && self.remove_live(key)
     }
 
     /// Store a string, integer-encoding it when it is a canonical integer.
