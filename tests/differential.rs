@@ -1081,6 +1081,95 @@ COMMAND INFO role
 COMMAND INFO object|encoding
 COMMAND INFO config|get
 COMMAND COUNT x
+# ---------------------------------------------------------------- lists
+FLUSHALL
+RPUSH l a b c 1 2 3
+LPUSH l z
+LPUSH l
+LPUSHX nolist a
+RPUSHX l x y
+LLEN l
+LLEN nolist
+LRANGE l 0 -1
+LRANGE l -3 -2
+LRANGE l 5 1
+LRANGE l 0 abc
+LRANGE nolist 0 -1
+LINDEX l 0
+LINDEX l -1
+LINDEX l 100
+LINDEX l x
+LSET l 1 A
+LSET l 100 A
+LSET nolist 0 A
+LINSERT l BEFORE A before-a
+LINSERT l after 3 after-3
+LINSERT l BEFORE nothing x
+LINSERT nolist BEFORE a x
+LINSERT l SIDEWAYS a x
+LPOS l 3
+LPOS l 3 RANK -1
+LPOS l nothing
+LPOS l 3 COUNT 0
+LPOS l 3 RANK 0
+LPOS l 3 COUNT -1
+LPOS l 3 MAXLEN -1
+LPOS l 3 MAXLEN 2
+LPOS l 3 BOGUS 1
+LPOS l 3 RANK
+LREM l 0 A
+LREM l -1 nothing
+LREM l x y
+LTRIM l 1 -2
+LRANGE l 0 -1
+LPOP l
+RPOP l
+LPOP l 2
+RPOP l 0
+LPOP l -1
+LPOP nolist
+LPOP nolist 2
+LPOP l 1 2
+LMOVE l l2 LEFT RIGHT
+LMOVE l l2 right left
+LMOVE l l2 UP LEFT
+LMOVE nolist l2 LEFT LEFT
+RPOPLPUSH l2 l2
+RPOPLPUSH nolist l2
+LRANGE l2 0 -1
+LMPOP 2 nolist l2 RIGHT COUNT 10
+LMPOP 1 nolist LEFT
+LMPOP 0 l LEFT
+LMPOP -1 l LEFT
+LMPOP abc l LEFT
+LMPOP 5 l LEFT
+LMPOP 1 l MIDDLE
+LMPOP 1 l LEFT COUNT 0
+LMPOP 1 l LEFT COUNT
+LMPOP 1 l LEFT COUNT 1 COUNT 1
+BLPOP nolist 0.01
+BRPOP nolist nolist2 0.01
+BLPOP nolist -1
+BLPOP nolist abc
+BLPOP nolist inf
+BLMOVE nolist l2 LEFT LEFT 0.01
+BRPOPLPUSH nolist l2 0.01
+BLMPOP 0.01 1 nolist LEFT
+BLMPOP 0.01 0 nolist LEFT
+RPUSH q 1 2
+BLPOP nolist q 0
+BRPOP q 0
+EXISTS q
+SET str v
+LPUSH str a
+LRANGE str 0 1
+LPOP str
+LMOVE l str LEFT LEFT
+BLPOP str 0
+LMPOP 2 nolist str LEFT
+TYPE l
+OBJECT ENCODING l
+DEL l l2 str
 # ---------------------------------------------------------------- wrong arity, many commands
 GETSET k
 SETNX k

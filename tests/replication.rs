@@ -945,3 +945,36 @@ fn expired_keys_leave_the_replica_of_a_real_master() {
     let r = replica_of(real.port);
     expired_keys_leave_the_replica(&mut real.client(), &mut r.client());
 }
+
+/// A blocked pop served by a push reaches replicas as the push followed by the pop in its
+/// non-blocking form, each on its own (no MULTI around them), as in Redis.
+#[test]
+fn served_blocking_pops_propagate_after_the_push() {
+    let m = Server::start(&[]);
+    let (mut x, _, _, _) = RawReplica::sync(m.port);
+    let (mut admin, mut w, mut mover) = (m.client(), m.client(), m.client());
+    w.send(&["BLPOP", "q", "0"]);
+    mover.send(&["BLMOVE", "src", "dst", "right", "LEFT", "0"]);
+    assert!(wait_until(T, || admin.cmd(&["INFO", "clients"]).text().contains("blocked_clients:2")));
+    admin.cmd(&["RPUSH", "q", "a", "b"]);
+    assert_eq!(w.read(), bulks(&["q", "a"]));
+    assert_eq!(x.cmd(), strs(&["SELECT", "0"]));
+    assert_eq!(x.cmd(), strs(&["RPUSH", "q", "a", "b"]));
+    assert_eq!(x.cmd(), strs(&["LPOP", "q"]));
+    admin.cmd(&["LPUSH", "src", "m"]);
+    assert_eq!(mover.read(), Resp::bulk("m"));
+    assert_eq!(x.cmd(), strs(&["LPUSH", "src", "m"]));
+    assert_eq!(x.cmd(), strs(&["LMOVE", "src", "dst", "right", "LEFT"]));
+    // Served at once, a blocking pop is rewritten the same way.
+    assert_eq!(admin.cmd(&["BRPOP", "q", "0"]), bulks(&["q", "b"]));
+    assert_eq!(x.cmd(), strs(&["RPOP", "q"]));
+    assert_eq!(
+        admin.cmd(&["LMPOP", "1", "dst", "LEFT", "COUNT", "3"]),
+        Resp::Array(vec![Resp::bulk("dst"), bulks(&["m"])])
+    );
+    assert_eq!(x.cmd(), strs(&["LPOP", "dst", "1"]));
+    admin.cmd(&["RPUSH", "f", "1"]);
+    assert_eq!(admin.cmd(&["BRPOPLPUSH", "f", "g", "0"]), Resp::bulk("1"));
+    assert_eq!(x.cmd(), strs(&["RPUSH", "f", "1"]));
+    assert_eq!(x.cmd(), strs(&["RPOPLPUSH", "f", "g"]));
+}

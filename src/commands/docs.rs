@@ -10,6 +10,7 @@
 pub mod connection;
 pub mod introspection;
 pub mod keys;
+pub mod lists;
 pub mod persistence;
 pub mod server;
 pub mod strings;
