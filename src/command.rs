@@ -741,7 +741,16 @@ pub fn after_call(server: &Server, client: &mut ClientState, store: &mut Store<'
 /// key as a DEL of its own, then the command's effects. Returns the replication offset after
 /// them when they were fed.
 fn propagate(server: &Server, events: &EventLog, db: usize, prop: &Propagate, args: Args<'_>) -> Option<u64> {
-    let sinks = server.sinks();
+    propagate_to(&server.sinks(), events, db, prop, args)
+}
+
+fn propagate_to(
+    sinks: &[&dyn crate::propagate::Sink],
+    events: &EventLog,
+    db: usize,
+    prop: &Propagate,
+    args: Args<'_>,
+) -> Option<u64> {
     if !sinks.iter().any(|s| s.active()) {
         return None;
     }
@@ -777,4 +786,62 @@ fn propagate(server: &Server, events: &EventLog, db: usize, prop: &Propagate, ar
 pub fn reply_error(server: &Server, out: &mut Reply, e: &CmdError) {
     server.count_error(&e.code());
     out.error(&e.to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::propagate::Sink;
+    use std::sync::Mutex;
+
+    /// A sink that records the commands it is fed as (db, words).
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(Option<usize>, Vec<String>)>>);
+
+    impl Sink for Recorder {
+        fn active(&self) -> bool {
+            true
+        }
+        fn feed(&self, cmds: &[Propagated<'_>]) -> Option<u64> {
+            let mut got = lock(&self.0);
+            for c in cmds {
+                let words = (0..c.args.len()).map(|i| String::from_utf8_lossy(c.args.get(i)).into_owned()).collect();
+                got.push((c.db, words));
+            }
+            Some(got.len() as u64)
+        }
+    }
+
+    fn words(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn expired_keys_go_first_and_several_commands_are_wrapped() {
+        let rec = Recorder::default();
+        let mut events = EventLog::default();
+        events.expired(3, b"old");
+        let buf = b"SETk1";
+        let spans = [(0, 3), (3, 4), (4, 5)];
+        let args = Args::new(buf, &spans);
+        let sinks: [&dyn Sink; 1] = [&rec];
+        assert_eq!(propagate_to(&sinks, &events, 1, &Propagate::Verbatim, args), Some(2));
+        let two =
+            Propagate::As(vec![(1, vec![b"SREM".to_vec(), b"s".to_vec()]), (2, vec![b"DEL".to_vec(), b"t".to_vec()])]);
+        propagate_to(&sinks, &EventLog::default(), 1, &two, args);
+        assert_eq!(propagate_to(&sinks, &EventLog::default(), 1, &Propagate::Unchanged, args), None);
+        assert_eq!(propagate_to(&sinks, &EventLog::default(), 1, &Propagate::Never, args), None);
+        let got = lock(&rec.0).clone();
+        assert_eq!(
+            got,
+            vec![
+                (Some(3), words(&["DEL", "old"])),
+                (Some(1), words(&["SET", "k", "1"])),
+                (Some(1), words(&["MULTI"])),
+                (Some(1), words(&["SREM", "s"])),
+                (Some(2), words(&["DEL", "t"])),
+                (None, words(&["EXEC"])),
+            ]
+        );
+    }
 }
