@@ -13,6 +13,7 @@ pub mod keys;
 pub mod persistence;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::command::{Command, Doc, flags};
 use crate::resp::Reply;

@@ -8,13 +8,21 @@ pub mod persistence;
 pub mod replication;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::command::CommandSpec;
 
 /// Every family's rows; main.rs hands this list to `command::install_table` once. A static,
 /// not a const, so every use names the same list.
-pub static FAMILIES: &[&[CommandSpec]] =
-    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
+pub static FAMILIES: &[&[CommandSpec]] = &[
+    connection::SPECS,
+    strings::SPECS,
+    keys::SPECS,
+    server::SPECS,
+    persistence::SPECS,
+    replication::SPECS,
+    zsets::SPECS,
+];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.
 pub use crate::util::{is, parse_int};
