@@ -888,14 +888,15 @@ struct PopReply {
 }
 
 /// `genericZpopCommand`: pop up to `count` (-1: one, no count given) from the first of
-/// `keys` that exists. Returns the key popped from, or None when nothing was popped.
+/// `keys` that exists. Returns the key popped from and how many were popped, or None when
+/// nothing was popped.
 fn pop_generic(
     ctx: &mut Ctx,
     keys: &[&[u8]],
     max: bool,
     count: i64,
     how: PopReply,
-) -> Result<Option<Vec<u8>>, CmdError> {
+) -> Result<Option<(Vec<u8>, usize)>, CmdError> {
     let now = ctx.now;
     let mut db = ctx.store.db(ctx.client.db);
     let mut found = None;
@@ -948,7 +949,7 @@ fn pop_generic(
     db.notify(class::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
     drop_if_empty(&mut db, key);
     ctx.dirty(n as u64);
-    Ok(Some(key.to_vec()))
+    Ok(Some((key.to_vec(), n)))
 }
 
 fn is_max(ctx: &Ctx) -> bool {
@@ -981,7 +982,7 @@ fn bzpop(ctx: &mut Ctx, args: Args) -> CmdResult {
     let max = is_max(ctx);
     let how = PopReply { emitkey: true, nested: false, on_empty: None };
     match pop_generic(ctx, &keys, max, -1, how)? {
-        Some(key) => ctx.propagate_as(&[if max { b"ZPOPMAX" } else { b"ZPOPMIN" }, &key]),
+        Some((key, _)) => ctx.propagate_as(&[if max { b"ZPOPMAX" } else { b"ZPOPMIN" }, &key]),
         None => ctx.block_on(keys.iter().map(|k| k.to_vec()).collect(), deadline, |o| o.null_array()),
     }
     Ok(())
@@ -1020,7 +1021,8 @@ fn parse_mpop<'a>(args: &Args<'a>, numkeys_at: usize) -> Result<(Vec<&'a [u8]>, 
     Ok((keys, max, if count == -1 { 1 } else { count }))
 }
 
-fn mpop_propagate(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) {
+/// Redis 7.0 sends ZMPOP and BZMPOP on as ZPOPMIN/ZPOPMAX with the count actually popped.
+fn mpop_propagate(ctx: &mut Ctx, key: &[u8], max: bool, count: usize) {
     let count = count.to_string();
     ctx.propagate_as(&[if max { b"ZPOPMAX" } else { b"ZPOPMIN" }, key, count.as_bytes()]);
 }
@@ -1029,8 +1031,8 @@ fn mpop_propagate(ctx: &mut Ctx, key: &[u8], max: bool, count: i64) {
 fn zmpop(ctx: &mut Ctx, args: Args) -> CmdResult {
     let (keys, max, count) = parse_mpop(&args, 1)?;
     let how = PopReply { emitkey: true, nested: true, on_empty: Some(|o| o.null_array()) };
-    if let Some(key) = pop_generic(ctx, &keys, max, count, how)? {
-        mpop_propagate(ctx, &key, max, count);
+    if let Some((key, n)) = pop_generic(ctx, &keys, max, count, how)? {
+        mpop_propagate(ctx, &key, max, n);
     }
     Ok(())
 }
@@ -1041,7 +1043,7 @@ fn bzmpop(ctx: &mut Ctx, args: Args) -> CmdResult {
     let deadline = parse_block_timeout(&args[1], ctx.now)?;
     let how = PopReply { emitkey: true, nested: true, on_empty: None };
     match pop_generic(ctx, &keys, max, count, how)? {
-        Some(key) => mpop_propagate(ctx, &key, max, count),
+        Some((key, n)) => mpop_propagate(ctx, &key, max, n),
         None => ctx.block_on(keys.iter().map(|k| k.to_vec()).collect(), deadline, |o| o.null_array()),
     }
     Ok(())
