@@ -1428,7 +1428,8 @@ fn zscan(ctx: &mut Ctx, args: Args) -> CmdResult {
     let mut budget = count.saturating_mul(10);
     loop {
         cursor = z.scan(cursor, |m, s| found.push((lp_bytes(m), s)));
-        if cursor == 0 || budget == 0 || found.len() >= count {
+        // Redis counts the member and the score of each element against COUNT.
+        if cursor == 0 || budget == 0 || found.len() * 2 >= count {
             break;
         }
         budget -= 1;
@@ -1486,6 +1487,54 @@ mod tests {
         assert_eq!(lex_bound(b"+a"), None);
         assert_eq!(lex_bound(b"a"), None);
         assert_eq!(lex_bound(b"(a"), Some(LexBound::Excl(b"a".to_vec())));
+    }
+
+    fn opts(n: usize, aggr: Aggr, weights: &[f64]) -> OpOpts {
+        let mut w = vec![1.0; n];
+        w[..weights.len()].copy_from_slice(weights);
+        OpOpts { weights: w, aggr, withscores: true, limit: 0 }
+    }
+
+    fn names(items: &[(Vec<u8>, f64)]) -> Vec<(String, f64)> {
+        items.iter().map(|(m, s)| (String::from_utf8_lossy(m).into_owned(), *s)).collect()
+    }
+
+    #[test]
+    fn sets_count_as_score_one_in_set_operations() {
+        let lim = crate::database::zset::ZsetLimits::default();
+        let mut z = ZSet::new();
+        for (m, s) in [("a", 1.0), ("b", 2.0), ("c", 3.0)] {
+            z.insert(m.as_bytes(), s, &lim);
+        }
+        // An intset and a table set: members read back as strings either way.
+        let mut ints = Set::for_member(b"1");
+        for m in ["1", "2"] {
+            ints.add(m.as_bytes(), 512);
+        }
+        let mut strs = Set::for_member(b"a");
+        for m in ["a", "d", "x"] {
+            strs.add(m.as_bytes(), 512);
+        }
+        let srcs = [Src::Z(&z), Src::S(&strs), Src::S(&ints), Src::None];
+        let u = compute(&srcs, SetOp::Union, &opts(4, Aggr::Sum, &[1.0, 10.0]));
+        let want = [("1", 1.0), ("2", 1.0), ("b", 2.0), ("c", 3.0), ("d", 10.0), ("x", 10.0), ("a", 11.0)];
+        assert_eq!(names(&u), want.iter().map(|(m, s)| (m.to_string(), *s)).collect::<Vec<_>>());
+        let i = compute(&srcs[..2], SetOp::Inter, &opts(2, Aggr::Max, &[5.0, 1.0]));
+        assert_eq!(names(&i), vec![("a".to_string(), 5.0)]);
+        assert!(compute(&srcs, SetOp::Inter, &opts(4, Aggr::Sum, &[])).is_empty());
+        let d = compute(&srcs[..2], SetOp::Diff, &opts(2, Aggr::Sum, &[]));
+        assert_eq!(names(&d), vec![("b".to_string(), 2.0), ("c".to_string(), 3.0)]);
+        assert_eq!(inter_card(&[Src::S(&strs), Src::Z(&z)], 0), 1);
+        assert_eq!(inter_card(&[Src::S(&ints), Src::S(&ints)], 1), 1);
+        // inf * 0 is taken as 0; +inf + -inf sums to 0.
+        let mut inf = ZSet::new();
+        inf.insert(b"a", f64::INFINITY, &lim);
+        let mut ninf = ZSet::new();
+        ninf.insert(b"a", f64::NEG_INFINITY, &lim);
+        let r = compute(&[Src::Z(&inf), Src::Z(&z)], SetOp::Union, &opts(2, Aggr::Sum, &[0.0, 1.0]));
+        assert_eq!(r[0], (b"a".to_vec(), 1.0));
+        let r = compute(&[Src::Z(&inf), Src::Z(&ninf)], SetOp::Inter, &opts(2, Aggr::Sum, &[]));
+        assert_eq!(r, vec![(b"a".to_vec(), 0.0)]);
     }
 
     #[test]
