@@ -1650,6 +1650,34 @@ ZINTERSTORE out 1 str
 ZUNIONSTORE s1 2 s1 s2
 ZRANGE s1 0 -1 WITHSCORES
 CONFIG SET zset-max-listpack-entries 128
+# score syntax accepted by strtod
+DEL sc
+ZADD sc +inf a -INF b Infinity c 1e-320 d 0x1p3 e .5 f 5. g 0X1.8P1 h -0x10 i
+ZRANGE sc 0 -1 WITHSCORES
+ZADD sc 1e x
+ZADD sc + x
+ZADD sc - x
+ZADD sc 1_0 x
+ZADD sc 0x x
+ZADD sc infinit x
+ZADD sc "1\x002" x
+ZRANGEBYSCORE sc (inf +inf
+ZRANGEBYSCORE sc (-inf (inf
+ZRANGEBYSCORE sc -1e400 1e400
+ZRANGEBYSCORE sc " (1" 10
+ZRANGEBYSCORE sc "( 1" 10
+ZRANGEBYSCORE sc "1 " 10
+ZRANGEBYSCORE sc 0x2 0x4 WITHSCORES
+ZCOUNT sc "(" "("
+ZCOUNT sc "" "+inf"
+ZCOUNT sc nan inf
+ZCOUNT sc "(nan" inf
+ZINCRBY sc 0x1 e
+ZINCRBY sc 1e-400 e
+ZUNION 1 sc WEIGHTS 0x2 WITHSCORES
+ZUNION 1 sc WEIGHTS nan
+ZUNION 1 sc WEIGHTS inf WITHSCORES
+ZUNION 1 sc WEIGHTS -0 WITHSCORES
 # random members and scans (deterministic cases only)
 DEL rm
 ZADD rm 1 a 2 b 3 c
