@@ -760,13 +760,9 @@ fn parse_range(
 fn run_range(z: &ZSet, r: &RangeReq) -> Vec<(Vec<u8>, f64)> {
     let mut out = Vec::new();
     let mut push = |m: LpVal<'_>, s: f64| out.push((lp_bytes(m), s));
-    // A negative offset skips everything, as Redis's `while (offset--)` does.
-    let limited = |_: ()| -> Option<(usize, Option<usize>)> {
-        if r.offset < 0 {
-            return None;
-        }
-        Some((r.offset as usize, usize::try_from(r.limit).ok()))
-    };
+    // A negative offset skips everything, as Redis's `while (offset--)` does; a negative
+    // count means no limit.
+    let limited = (r.offset >= 0).then(|| (r.offset as usize, usize::try_from(r.limit).ok()));
     match &r.range {
         Range::Rank(a, b) => {
             if let Some((a, b)) = rank_range(*a, *b, z.len()) {
@@ -774,12 +770,12 @@ fn run_range(z: &ZSet, r: &RangeReq) -> Vec<(Vec<u8>, f64)> {
             }
         }
         Range::Score(min, max) => {
-            if let Some((off, lim)) = limited(()) {
+            if let Some((off, lim)) = limited {
                 z.range_by_score(*min, *max, r.rev, off, lim, &mut push);
             }
         }
         Range::Lex(min, max) => {
-            if let Some((off, lim)) = limited(()) {
+            if let Some((off, lim)) = limited {
                 z.range_by_lex(min, max, r.rev, off, lim, &mut push);
             }
         }
@@ -833,21 +829,15 @@ fn zrangestore(ctx: &mut Ctx, args: Args) -> CmdResult {
 
 /// ZREMRANGEBYRANK key start stop, ZREMRANGEBYSCORE key min max, ZREMRANGEBYLEX key min max
 fn zremrange(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let name = ctx.cmd.fullname.as_str();
-    let event: &'static str = match name {
-        "zremrangebyrank" => "zremrangebyrank",
-        "zremrangebyscore" => "zremrangebyscore",
-        _ => "zremrangebylex",
-    };
-    let range = match event {
-        "zremrangebyrank" => Range::Rank(parse_int(&args[2])?, parse_int(&args[3])?),
+    let (event, range) = match ctx.cmd.fullname.as_str() {
+        "zremrangebyrank" => ("zremrangebyrank", Range::Rank(parse_int(&args[2])?, parse_int(&args[3])?)),
         "zremrangebyscore" => {
             let (a, b) = score_range(&args[2], &args[3])?;
-            Range::Score(a, b)
+            ("zremrangebyscore", Range::Score(a, b))
         }
         _ => {
             let (a, b) = lex_range(&args[2], &args[3])?;
-            Range::Lex(a, b)
+            ("zremrangebylex", Range::Lex(a, b))
         }
     };
     let now = ctx.now;
