@@ -14,6 +14,7 @@ pub mod lists;
 pub mod persistence;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::command::{Command, Doc, flags};
 use crate::resp::Reply;

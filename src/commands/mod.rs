@@ -9,6 +9,7 @@ pub mod persistence;
 pub mod replication;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::command::CommandSpec;
 
@@ -22,6 +23,7 @@ pub static FAMILIES: &[&[CommandSpec]] = &[
     server::SPECS,
     persistence::SPECS,
     replication::SPECS,
+    zsets::SPECS,
 ];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.

@@ -654,6 +654,9 @@ impl ZSet {
 
     /// ZADD of one member: inserts or updates, returning the old score (None when new).
     pub fn insert(&mut self, m: &[u8], s: f64, lim: &ZsetLimits) -> Option<f64> {
+        // A stored score never keeps the sign of a zero: redis-server 7.0 answers ZADD -0 with
+        // a score of 0 in both encodings (ZUNION without STORE still replies -0).
+        let s = if s == 0.0 { 0.0 } else { s };
         if let ZSet::Listpack(lp) = self {
             if let Some(p) = Self::lp_find(lp, m) {
                 let old = lp.next(p).and_then(|q| lp_score(lp.get(q)));
