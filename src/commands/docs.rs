@@ -8,10 +8,12 @@
 //! `(...)` a group, `a|b` one of, a trailing `...` repeats, and `label=` names a group.
 
 pub mod connection;
+pub mod hashes;
 pub mod introspection;
 pub mod keys;
 pub mod persistence;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::command::{Command, Doc, flags};

@@ -2,19 +2,29 @@
 
 pub mod connection;
 pub mod docs;
+pub mod hashes;
 pub mod introspection;
 pub mod keys;
 pub mod persistence;
 pub mod replication;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::command::CommandSpec;
 
 /// Every family's rows; main.rs hands this list to `command::install_table` once. A static,
 /// not a const, so every use names the same list.
-pub static FAMILIES: &[&[CommandSpec]] =
-    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
+pub static FAMILIES: &[&[CommandSpec]] = &[
+    connection::SPECS,
+    strings::SPECS,
+    keys::SPECS,
+    server::SPECS,
+    persistence::SPECS,
+    replication::SPECS,
+    hashes::SPECS,
+    sets::SPECS,
+];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.
 pub use crate::util::{is, parse_int};

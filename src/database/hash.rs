@@ -173,10 +173,29 @@ impl Hash {
             },
             Hash::Table(t) => !t.set(field, NewVal::Str(value), Expire::Keep),
         };
-        if new && matches!(self, Hash::Listpack(_)) && self.len() > lim.max_listpack_entries {
+        // Checked after an update too, as hashTypeSet does: a lowered limit converts then.
+        if matches!(self, Hash::Listpack(_)) && self.len() > lim.max_listpack_entries {
             self.convert();
         }
         new
+    }
+
+    /// Redis's `hashTypeTryConversion`, run before HSET, HMSET and HSETNX touch anything: any
+    /// argument longer than `max_listpack_value`, or a listpack that would outgrow the safety
+    /// limit, converts the hash (even when the command then changes nothing).
+    pub fn try_conversion<'a>(&mut self, args: impl Iterator<Item = &'a [u8]>, lim: &HashLimits) {
+        let Hash::Listpack(lp) = self else { return };
+        let mut sum = 0usize;
+        for a in args {
+            if a.len() > lim.max_listpack_value {
+                self.convert();
+                return;
+            }
+            sum += a.len();
+        }
+        if lp.bytes() + sum > LISTPACK_SAFETY {
+            self.convert();
+        }
     }
 
     /// HSETNX: sets only a new field; true when set.
