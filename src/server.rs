@@ -265,7 +265,7 @@ impl Server {
         let num = |name: &str, default: i64| c.param(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(default);
         let size = |name: &str, default: i64| usize::try_from(num(name, default)).unwrap_or(usize::MAX);
         let mut l = crate::database::Limits::default();
-        l.hash.max_listpack_entries = size("hash-max-listpack-entries", 512);
+        l.hash.max_listpack_entries = size("hash-max-listpack-entries", 128);
         l.hash.max_listpack_value = size("hash-max-listpack-value", 64);
         l.zset.max_listpack_entries = size("zset-max-listpack-entries", 128);
         l.zset.max_listpack_value = size("zset-max-listpack-value", 64);

@@ -324,7 +324,7 @@ pub(super) static PARAMS: &[Param] = &[
         Some("hash-max-ziplist-entries"),
         Kind::Num { min: 0, max: 9223372036854775807, unsigned: true, fmt: 0 },
         0,
-        "512",
+        "128",
     ),
     p("set-max-intset-entries", None, Kind::Num { min: 0, max: 9223372036854775807, unsigned: true, fmt: 0 }, 0, "512"),
     p(
