@@ -376,7 +376,7 @@ impl Stream {
         let mut w = connect_stream(port);
         w.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
         let mut r = BufReader::new(w.try_clone().expect("clone"));
-        let mut line = |r: &mut BufReader<TcpStream>| {
+        let line = |r: &mut BufReader<TcpStream>| {
             let mut l = String::new();
             r.read_line(&mut l).expect("line");
             l
