@@ -130,7 +130,7 @@ fn errors_and_wrong_types() {
     assert_eq!(c.cmd(&["SMOVE", "nokey", "str", "a"]), int(0));
     assert_eq!(c.cmd(&["SPOP", "s", "1", "2"]), err(SYNTAX));
     assert_eq!(c.cmd(&["SPOP", "s", "-1"]), err("ERR value is out of range, must be positive"));
-    assert_eq!(c.cmd(&["SPOP", "s", "x"]), err(NOT_INT));
+    assert_eq!(c.cmd(&["SPOP", "s", "x"]), err("ERR value is out of range, must be positive"));
     assert_eq!(c.cmd(&["SRANDMEMBER", "s", "1", "2"]), err(SYNTAX));
     assert_eq!(c.cmd(&["SRANDMEMBER", "s", "x"]), err(NOT_INT));
     assert_eq!(

@@ -145,7 +145,8 @@ fn write_key_specs(out: &mut Reply, cmd: &Command) {
         out.bulk_str("spec");
         out.map(3);
         out.bulk_str("lastkey");
-        out.int(if !one {
+        // Of several specs, only a last one over "the rest" (SINTERSTORE's sources) has a range.
+        out.int(if !one && (i + 1 < specs.len() || last >= 0) {
             0
         } else if last < 0 {
             last as i64

@@ -451,8 +451,9 @@ enum Popped {
 
 /// SPOP key count
 fn spop_count(ctx: &mut Ctx, args: Args) -> CmdResult {
-    let count = parse_int(&args[2])?;
-    let count = usize::try_from(count).map_err(|_| CmdError::err("value is out of range, must be positive"))?;
+    let positive = || CmdError::err("value is out of range, must be positive");
+    let count = parse_int(&args[2]).map_err(|_| positive())?;
+    let count = usize::try_from(count).map_err(|_| positive())?;
     let now = ctx.now;
     let max = ctx.store.ks().limits.set_max_intset_entries;
     let key = &args[1];
