@@ -440,4 +440,23 @@ mod tests {
         h.set(&[b'k'; 65], b"v", &lim);
         assert_eq!(h.encoding(), "hashtable");
     }
+
+    #[test]
+    fn conversion_before_and_on_update() {
+        let lim = HashLimits::default();
+        let mut h = Hash::new();
+        h.set(b"a", b"1", &lim);
+        h.try_conversion([&b"a"[..], &[b'x'; 64]].into_iter(), &lim);
+        assert_eq!(h.encoding(), "listpack");
+        h.try_conversion([&b"a"[..], &[b'x'; 65]].into_iter(), &lim);
+        assert_eq!(h.encoding(), "hashtable", "a long argument converts even before a set");
+        let mut h = Hash::new();
+        for f in [b"a", b"b", b"c"] {
+            h.set(f, b"1", &lim);
+        }
+        let lowered = HashLimits { max_listpack_entries: 2, ..lim };
+        assert!(!h.set(b"a", b"2", &lowered));
+        assert_eq!(h.encoding(), "hashtable", "a lowered limit converts at an update too");
+        assert_eq!(h.get(b"a").map(|v| v.to_vec()), Some(b"2".to_vec()));
+    }
 }
