@@ -479,3 +479,25 @@ fn propagation() {
         assert_eq!(x.cmd(), strs(cmd));
     }
 }
+
+#[test]
+fn command_table_rows() {
+    let s = Server::start(&[]);
+    let mut c = s.client();
+    let flags = |f: &[&str]| Resp::Array(f.iter().map(|x| Resp::Simple(x.to_string())).collect());
+    let pair = |k: &str, f: &[&str]| Resp::Array(vec![b(k), flags(f)]);
+    assert_eq!(
+        c.cmd(&["COMMAND", "GETKEYSANDFLAGS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"]),
+        Resp::Array(vec![pair("a", &["RO", "access"]), pair("b", &["RO", "access"])])
+    );
+    assert_eq!(
+        c.cmd(&["COMMAND", "GETKEYSANDFLAGS", "SMOVE", "a", "b", "m"]),
+        Resp::Array(vec![pair("a", &["RW", "access", "delete"]), pair("b", &["RW", "insert"])])
+    );
+    assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "SUNIONSTORE", "d", "a", "b"]), bulks(&["d", "a", "b"]));
+    // The sources' key spec of a *STORE command runs to the last argument.
+    let info = c.cmd(&["COMMAND", "INFO", "sinterstore"]);
+    let specs = info.array()[0].array()[8].array();
+    let find = |spec: &Resp| spec.array()[5].array()[3].array()[1].clone();
+    assert_eq!((find(&specs[0]), find(&specs[1])), (int(0), int(-1)));
+}

@@ -315,7 +315,8 @@ fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
     if keys.is_empty() {
         return Err(CmdError::err("Invalid arguments specified for command"));
     }
-    let specs = key_specs(cmd);
+    // The row's flags also serve movable-key commands, which COMMAND INFO shows no range for.
+    let specs = docs::key_flags(cmd);
     ctx.out.array(keys.len());
     for k in keys {
         if with_flags {
