@@ -8,11 +8,13 @@
 //! `(...)` a group, `a|b` one of, a trailing `...` repeats, and `label=` names a group.
 
 pub mod connection;
+pub mod hashes;
 pub mod introspection;
 pub mod keys;
 pub mod lists;
 pub mod persistence;
 pub mod server;
+pub mod sets;
 pub mod strings;
 pub mod zsets;
 

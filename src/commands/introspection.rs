@@ -145,7 +145,8 @@ fn write_key_specs(out: &mut Reply, cmd: &Command) {
         out.bulk_str("spec");
         out.map(3);
         out.bulk_str("lastkey");
-        out.int(if !one {
+        // Of several specs, only a last one over "the rest" (SINTERSTORE's sources) has a range.
+        out.int(if !one && (i + 1 < specs.len() || last >= 0) {
             0
         } else if last < 0 {
             last as i64
@@ -314,7 +315,8 @@ fn command_getkeys(ctx: &mut Ctx, args: Args) -> CmdResult {
     if keys.is_empty() {
         return Err(CmdError::err("Invalid arguments specified for command"));
     }
-    let specs = key_specs(cmd);
+    // The row's flags also serve movable-key commands, which COMMAND INFO shows no range for.
+    let specs = docs::key_flags(cmd);
     ctx.out.array(keys.len());
     for k in keys {
         if with_flags {

@@ -2,12 +2,14 @@
 
 pub mod connection;
 pub mod docs;
+pub mod hashes;
 pub mod introspection;
 pub mod keys;
 pub mod lists;
 pub mod persistence;
 pub mod replication;
 pub mod server;
+pub mod sets;
 pub mod strings;
 pub mod zsets;
 
@@ -24,6 +26,8 @@ pub static FAMILIES: &[&[CommandSpec]] = &[
     persistence::SPECS,
     replication::SPECS,
     zsets::SPECS,
+    hashes::SPECS,
+    sets::SPECS,
 ];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.

@@ -173,10 +173,29 @@ impl Hash {
             },
             Hash::Table(t) => !t.set(field, NewVal::Str(value), Expire::Keep),
         };
-        if new && matches!(self, Hash::Listpack(_)) && self.len() > lim.max_listpack_entries {
+        // Checked after an update too, as hashTypeSet does: a lowered limit converts then.
+        if matches!(self, Hash::Listpack(_)) && self.len() > lim.max_listpack_entries {
             self.convert();
         }
         new
+    }
+
+    /// Redis's `hashTypeTryConversion`, run before HSET, HMSET and HSETNX touch anything: any
+    /// argument longer than `max_listpack_value`, or a listpack that would outgrow the safety
+    /// limit, converts the hash (even when the command then changes nothing).
+    pub fn try_conversion<'a>(&mut self, args: impl Iterator<Item = &'a [u8]>, lim: &HashLimits) {
+        let Hash::Listpack(lp) = self else { return };
+        let mut sum = 0usize;
+        for a in args {
+            if a.len() > lim.max_listpack_value {
+                self.convert();
+                return;
+            }
+            sum += a.len();
+        }
+        if lp.bytes() + sum > LISTPACK_SAFETY {
+            self.convert();
+        }
     }
 
     /// HSETNX: sets only a new field; true when set.
@@ -420,5 +439,24 @@ mod tests {
         let mut h = Hash::new();
         h.set(&[b'k'; 65], b"v", &lim);
         assert_eq!(h.encoding(), "hashtable");
+    }
+
+    #[test]
+    fn conversion_before_and_on_update() {
+        let lim = HashLimits::default();
+        let mut h = Hash::new();
+        h.set(b"a", b"1", &lim);
+        h.try_conversion([&b"a"[..], &[b'x'; 64]].into_iter(), &lim);
+        assert_eq!(h.encoding(), "listpack");
+        h.try_conversion([&b"a"[..], &[b'x'; 65]].into_iter(), &lim);
+        assert_eq!(h.encoding(), "hashtable", "a long argument converts even before a set");
+        let mut h = Hash::new();
+        for f in [b"a", b"b", b"c"] {
+            h.set(f, b"1", &lim);
+        }
+        let lowered = HashLimits { max_listpack_entries: 2, ..lim };
+        assert!(!h.set(b"a", b"2", &lowered));
+        assert_eq!(h.encoding(), "hashtable", "a lowered limit converts at an update too");
+        assert_eq!(h.get(b"a").map(|v| v.to_vec()), Some(b"2".to_vec()));
     }
 }

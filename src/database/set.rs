@@ -19,6 +19,11 @@ impl Set {
         if parse_i64(first).is_some() { Set::Intset(Intset::new()) } else { Set::Table(Box::default()) }
     }
 
+    /// The empty intset the *STORE commands start their result from (`createIntsetObject`).
+    pub fn new_intset() -> Set {
+        Set::Intset(Intset::new())
+    }
+
     pub fn new_table() -> Set {
         Set::Table(Box::default())
     }
