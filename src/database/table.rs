@@ -1130,11 +1130,32 @@ impl<O> Table<O> {
         v
     }
 
-    /// A random entry: a random non-empty bucket, then a random element of its chain.
+    /// A random entry, every entry about equally likely (Redis's fair random key): a random
+    /// non-empty bucket, then a random slot of `FAIR_CHAIN` that is kept only if the chain has
+    /// an entry there. Picking any element of the first bucket found would favour entries
+    /// alone in their bucket (a two-entry chain halves each one's chance).
     pub fn random(&self, rng: &mut Rng) -> Option<EntryRef<'_, O>> {
         if self.is_empty() {
             return None;
         }
+        for _ in 0..FAIR_TRIES {
+            let head = self.random_bucket(rng);
+            let n = chain_len(head);
+            if n > FAIR_CHAIN {
+                // A chain longer than the window: any of its elements (rare at load <= 1).
+                return Some(EntryRef::new(chain_at(head, rng.below(n as u64) as usize)));
+            }
+            let slot = rng.below(FAIR_CHAIN as u64) as usize;
+            if slot < n {
+                return Some(EntryRef::new(chain_at(head, slot)));
+            }
+        }
+        let head = self.random_bucket(rng);
+        Some(EntryRef::new(chain_at(head, rng.below(chain_len(head) as u64) as usize)))
+    }
+
+    /// The first entry of a random non-empty bucket (the table is not empty).
+    fn random_bucket(&self, rng: &mut Rng) -> Entry {
         let head = match self.rehash_idx {
             Some(ri) => {
                 // Buckets of ht[0] below `ri` are empty.
@@ -1157,20 +1178,7 @@ impl<O> Table<O> {
                 }
             }
         };
-        let mut n = 0u64;
-        let mut cur = Some(head);
-        while let Some(p) = cur {
-            n += 1;
-            cur = Entry(p).next();
-        }
-        let mut e = Entry(head);
-        for _ in 0..rng.below(n) {
-            match e.next() {
-                Some(p) => e = Entry(p),
-                None => break,
-            }
-        }
-        Some(EntryRef::new(e))
+        Entry(head)
     }
 
     /// Up to `n` random entries that have an expiry (may repeat), for the active expiry cycle.
@@ -1183,6 +1191,31 @@ impl<O> Table<O> {
             f(EntryRef::new(self.volatile[rng.below(len) as usize]));
         }
     }
+}
+
+/// The chain window of the fair random pick, and the picks it tries before settling.
+const FAIR_CHAIN: usize = 8;
+const FAIR_TRIES: usize = 64;
+
+fn chain_len(head: Entry) -> usize {
+    let mut n = 1;
+    let mut cur = head.next();
+    while let Some(p) = cur {
+        n += 1;
+        cur = Entry(p).next();
+    }
+    n
+}
+
+fn chain_at(head: Entry, i: usize) -> Entry {
+    let mut e = head;
+    for _ in 0..i {
+        match e.next() {
+            Some(p) => e = Entry(p),
+            None => break,
+        }
+    }
+    e
 }
 
 struct Iter<'a, O> {
@@ -1572,6 +1605,27 @@ mod tests {
             t.remove(format!("k{i}").as_bytes());
         }
         assert!(t.random(&mut rng).is_none());
+    }
+
+    #[test]
+    fn random_is_fair_whatever_the_chains() {
+        let mut rng = Rng::new(3);
+        let mut t: Table<Obj> = Table::new();
+        // 48 keys in 64 buckets: some alone in their bucket, some sharing one.
+        fill(&mut t, "k", 0..48);
+        let mut counts = std::collections::HashMap::new();
+        let picks = 96_000;
+        for _ in 0..picks {
+            *counts.entry(t.random(&mut rng).expect("non-empty").key().to_vec()).or_insert(0u32) += 1;
+        }
+        let expected = picks / 48;
+        for (k, n) in counts {
+            assert!(
+                n.abs_diff(expected) < expected / 5,
+                "{} picked {n} times, expected ~{expected}",
+                String::from_utf8_lossy(&k)
+            );
+        }
     }
 
     #[test]
