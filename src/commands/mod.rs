@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod docs;
+pub mod dump;
 pub mod introspection;
 pub mod keys;
 pub mod persistence;
@@ -13,8 +14,15 @@ use crate::command::CommandSpec;
 
 /// Every family's rows; main.rs hands this list to `command::install_table` once. A static,
 /// not a const, so every use names the same list.
-pub static FAMILIES: &[&[CommandSpec]] =
-    &[connection::SPECS, strings::SPECS, keys::SPECS, server::SPECS, persistence::SPECS, replication::SPECS];
+pub static FAMILIES: &[&[CommandSpec]] = &[
+    connection::SPECS,
+    strings::SPECS,
+    keys::SPECS,
+    server::SPECS,
+    persistence::SPECS,
+    replication::SPECS,
+    dump::SPECS,
+];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.
 pub use crate::util::{is, parse_int};
