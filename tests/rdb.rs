@@ -722,9 +722,7 @@ fn served_content(c: &mut Client, key: &[u8], t: &str) -> Content {
         }
         "zset" => {
             let flat = all(c.cmd_bytes(&[b"ZRANGE", key, b"0", b"-1", b"WITHSCORES"]));
-            Content::ZSet(
-                flat.chunks(2).map(|p| (p[0].clone(), score_of(&String::from_utf8_lossy(&p[1])))).collect(),
-            )
+            Content::ZSet(flat.chunks(2).map(|p| (p[0].clone(), score_of(&String::from_utf8_lossy(&p[1])))).collect())
         }
         _ => Content::Str(raw(&c.cmd_bytes(&[b"GET", key]))),
     }
