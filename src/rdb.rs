@@ -1028,3 +1028,7 @@ mod tests {
         assert_eq!(module_name((id << 10) | 5), "MyType123");
     }
 }
+
+#[cfg(test)]
+#[path = "rdb/tests.rs"]
+mod collection_tests;
