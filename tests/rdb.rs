@@ -951,3 +951,100 @@ fn restore_survives_mutated_payloads() {
     assert_eq!(c.cmd(&["PING"]), Resp::Simple("PONG".into()));
     assert!(!s.log_text().contains("panicked"), "{}", s.log_text());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Collections in a full sync and DEBUG RELOAD (the snapshot is shared)
+// ---------------------------------------------------------------------------------------------
+
+/// Every collection key of the fixtures: (name prefixed with its fixture, description, DUMP
+/// payload made in-process from the loaded fixture).
+fn fixture_payloads() -> Vec<(Vec<u8>, Json, Vec<u8>)> {
+    let mut out = Vec::new();
+    for name in COLLECTION_FIXTURES {
+        let bytes = std::fs::read(fixture(&format!("{name}.rdb"))).expect("fixture");
+        let desc = parse_json(&std::fs::read_to_string(fixture(&format!("{name}.json"))).expect("json"));
+        let mut ks = redis_rust::database::Keyspace::new(16);
+        redis_rust::rdb::load_into(&mut ks, &mut &bytes[..], 0, false).expect("load");
+        for k in desc.get("dbs").expect("dbs").obj()["0"].arr() {
+            let key = k.get("key").expect("key").bytes();
+            let e = ks.dbs[0].iter().find(|e| e.key() == &key[..]).expect("key");
+            let p = redis_rust::rdb::create_dump_payload(e.value(), true);
+            let mut named = format!("{name}/").into_bytes();
+            named.extend_from_slice(&key);
+            out.push((named, k.clone(), p));
+        }
+    }
+    out
+}
+
+/// The server at `c` holds every fixture key with its content (read back through DUMP).
+fn holds_fixture_keys(c: &mut Client, keys: &[(Vec<u8>, Json, Vec<u8>)]) {
+    let lim = redis_rust::database::Keyspace::new(1).limits;
+    for (key, k, _) in keys {
+        let Resp::Bulk(p) = c.cmd_bytes(&[b"DUMP", key]) else { panic!("{key:?} missing") };
+        let v = match redis_rust::rdb::restore_payload(&p, &lim).expect("payload") {
+            redis_rust::rdb::Restored::Obj(o) => loaded_content(redis_rust::database::Val::Obj(&o)),
+            redis_rust::rdb::Restored::Str(s) => Content::Str(s),
+        };
+        assert_eq!(v, expected_content(k), "{key:?}");
+        assert_eq!(c.cmd_bytes(&[b"TYPE", key]), Resp::Simple(k.get("type").expect("t").str().into()));
+    }
+}
+
+fn repl_offset(c: &mut Client) -> i64 {
+    let r = c.cmd(&["ROLE"]);
+    let a = r.array();
+    if a[0] == Resp::bulk("master") { a[1].int() } else { a[4].int() }
+}
+
+fn synced(m: &mut Client, r: &mut Client) -> bool {
+    wait_until(Duration::from_secs(20), || {
+        let role = r.cmd(&["ROLE"]);
+        role.array().len() == 5 && role.array()[3] == Resp::bulk("connected") && repl_offset(r) == repl_offset(m)
+    })
+}
+
+#[test]
+fn a_full_sync_and_debug_reload_carry_every_collection() {
+    let keys = fixture_payloads();
+    let m = Server::start(&["--save", "", "--enable-debug-command", "yes"]);
+    let mut mc = m.client();
+    for (key, _, p) in &keys {
+        assert_eq!(mc.cmd_bytes(&[b"RESTORE", key, b"0", p]), Resp::ok());
+    }
+    let r = Server::start(&["--save", "", "--replicaof", &format!("127.0.0.1 {}", m.port)]);
+    let mut rc = r.client();
+    assert!(synced(&mut mc, &mut rc), "replica did not sync");
+    holds_fixture_keys(&mut rc, &keys);
+    assert_eq!(mc.cmd(&["DEBUG", "RELOAD"]), Resp::ok());
+    holds_fixture_keys(&mut mc, &keys);
+    assert_eq!(mc.cmd(&["DBSIZE"]), Resp::Int(keys.len() as i64));
+    // RESTORE propagates: a key restored now reaches the replica through the stream.
+    let (key, k, p) = &keys[0];
+    let mut again = key.clone();
+    again.extend_from_slice(b":again");
+    assert_eq!(mc.cmd_bytes(&[b"RESTORE", &again, b"0", p]), Resp::ok());
+    assert!(synced(&mut mc, &mut rc));
+    holds_fixture_keys(&mut rc, &[(again, k.clone(), p.clone())]);
+}
+
+#[test]
+fn a_full_sync_from_real_redis_carries_every_collection() {
+    let Some(real) = RealRedis::start(&["--repl-diskless-sync-delay", "0"]) else { return };
+    let keys = fixture_payloads();
+    let mut mc = real.client();
+    for (key, _, p) in &keys {
+        assert_eq!(mc.cmd_bytes(&[b"RESTORE", key, b"0", p]), Resp::ok());
+    }
+    let r = Server::start(&["--save", "", "--replicaof", &format!("127.0.0.1 {}", real.port)]);
+    let mut rc = r.client();
+    assert!(synced(&mut mc, &mut rc), "replica did not sync");
+    holds_fixture_keys(&mut rc, &keys);
+    for (key, k, _) in &keys {
+        assert_eq!(
+            rc.cmd_bytes(&[b"OBJECT", b"ENCODING", key]),
+            Resp::bulk(k.get("encoding_in_redis_7_0").expect("enc").str()),
+            "{key:?}"
+        );
+    }
+}

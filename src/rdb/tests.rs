@@ -101,7 +101,9 @@ fn sorted_members(o: &Object) -> (&'static str, Vec<Vec<u8>>) {
     }
 }
 
-fn hash_of(o: &Object) -> (&'static str, Vec<(Vec<u8>, Vec<u8>)>) {
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn hash_of(o: &Object) -> (&'static str, Pairs) {
     match o {
         Object::Hash(h) => {
             let mut p: Vec<_> = h.iter().map(|(f, v)| (f.to_vec(), v.to_vec())).collect();
@@ -360,14 +362,18 @@ fn saved_collections_load_back_identically() {
     }
     let values = [
         restore(1, &big, &l).expect("list"),
-        restore(2, &{
-            let mut b = Vec::new();
-            rlen(&mut b, 6);
-            for m in ["1", "2", "a", "b", "c", "d"] {
-                rstr(&mut b, m.as_bytes());
-            }
-            b
-        }, &l)
+        restore(
+            2,
+            &{
+                let mut b = Vec::new();
+                rlen(&mut b, 6);
+                for m in ["1", "2", "a", "b", "c", "d"] {
+                    rstr(&mut b, m.as_bytes());
+                }
+                b
+            },
+            &l,
+        )
         .expect("set"),
     ];
     for (i, v) in values.into_iter().enumerate() {
