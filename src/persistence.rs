@@ -146,7 +146,7 @@ pub fn kill_bgsave(server: &Server) {
 /// and a restarted replica can ask its master to continue from it.
 fn take_snapshot(server: &Server, ks: &Keyspace, conf: &SaveConf) -> (rdb::Snapshot, u64) {
     let aux = crate::replication::rdb_aux(server);
-    (rdb::snapshot(ks).with_options(conf.compress, conf.checksum).with_aux(aux), ks.dirty)
+    (rdb::snapshot_with(ks, conf.compress).with_options(conf.compress, conf.checksum).with_aux(aux), ks.dirty)
 }
 
 /// Record a successful save of the data as of `dirty_at` (any successful save clears a failed
@@ -273,6 +273,7 @@ pub fn reload(server: &Server, ks: &mut Keyspace, now: i64, opts: ReloadOpts) ->
     }
     let keep_expired = ks.is_replica_mode();
     let mut fresh = Keyspace::new(ks.dbs.len());
+    fresh.limits = ks.limits;
     if !flush {
         // Load over a copy of the current data so an error leaves the keyspace untouched.
         let snap = rdb::snapshot(ks);
@@ -329,8 +330,10 @@ fn load_file(
 ) -> Result<(std::collections::HashMap<String, Vec<u8>>, rdb::LoadStats), String> {
     let f = File::open(path).map_err(|e| format!("Can't open the RDB file {}: {e}", path.display()))?;
     let mut r = BufReader::with_capacity(1 << 20, f);
+    let lim = ks.limits;
     let into = if merge { Keyspace::new(ks.dbs.len()) } else { std::mem::replace(ks, Keyspace::new(0)) };
     let mut target = into;
+    target.limits = lim;
     let result = rdb::load_with_stats(&mut target, &mut r, now, keep_expired);
     if merge {
         for (dst, src) in ks.dbs.iter_mut().zip(target.dbs.iter()) {
@@ -368,6 +371,7 @@ pub fn load_at_startup(server: &Server) -> Result<(), String> {
     let started = Instant::now();
     server.persist.loading.store(true, Relaxed);
     let mut fresh = Keyspace::new(server.databases());
+    fresh.limits = server.collection_limits();
     let result = load_file(&mut fresh, &path, now_ms(), keep_expired, false);
     server.persist.loading.store(false, Relaxed);
     let (aux, stats) = result?;

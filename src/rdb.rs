@@ -5,7 +5,15 @@
 //! Loading reads through a counting, checksumming reader and never trusts a declared length
 //! further than the bytes actually read.
 
-use crate::database::{Expire, Keyspace, Object, Val};
+mod dump;
+mod hash;
+mod list;
+mod set;
+mod zset;
+
+pub use dump::{DumpError, Restored, create_dump_payload, restore_payload};
+
+use crate::database::{Expire, Keyspace, Limits, NewVal, Object, Val};
 use crate::util::crc64::crc64;
 use crate::util::lzf;
 use std::collections::HashMap;
@@ -71,6 +79,9 @@ impl std::error::Error for RdbError {}
 /// later, outside the lock).
 const SNAP_STR: u8 = 0;
 const SNAP_INT: u8 = 1;
+/// `tag [expire] keylen key type u64-len value`: a collection's RDB value encoding, made under
+/// the lock and written verbatim.
+const SNAP_OBJ: u8 = 2;
 const SNAP_HAS_EXPIRE: u8 = 0x80;
 
 struct DbSnap {
@@ -112,6 +123,14 @@ const SNAP_BATCH: usize = 256;
 /// Copy every database of `ks`. Expired-but-not-yet-reclaimed keys are copied too: the file
 /// records their expiry and a master loading it drops them, as Redis does.
 pub fn snapshot(ks: &Keyspace) -> Snapshot {
+    snapshot_with(ks, true)
+}
+
+/// [`snapshot`] with `rdbcompression` given: collections are encoded during the copy, so their
+/// strings are LZF-compressed (or not) then.
+pub fn snapshot_with(ks: &Keyspace, compress: bool) -> Snapshot {
+    let mut lzf = compress.then(lzf::Compressor::new);
+    let mut scratch = Vec::new();
     let used_mem: usize = ks.dbs.iter().map(|d| d.mem_usage()).sum();
     let mut buf = Vec::with_capacity(used_mem);
     let mut dbs = Vec::new();
@@ -153,7 +172,21 @@ pub fn snapshot(ks: &Keyspace) -> Snapshot {
                         buf.extend_from_slice(key);
                         buf.extend_from_slice(&i.to_le_bytes());
                     }
-                    Val::Obj(o) => snapshot_object(o),
+                    Val::Obj(o) => {
+                        buf.push(SNAP_OBJ | flag);
+                        if let Some(at) = exp {
+                            buf.extend_from_slice(&at.to_le_bytes());
+                        }
+                        put_varint(&mut buf, key.len() as u64);
+                        buf.extend_from_slice(key);
+                        let at = buf.len();
+                        buf.extend_from_slice(&[0u8; 9]);
+                        let mut e = Enc { out: &mut buf, lzf: lzf.as_mut(), scratch: &mut scratch };
+                        let t = save_object(o, &mut e);
+                        let n = (buf.len() - at - 9) as u64;
+                        buf[at] = t;
+                        buf[at + 1..at + 9].copy_from_slice(&n.to_le_bytes());
+                    }
                 }
                 keys += 1;
                 expires += u64::from(exp.is_some());
@@ -161,12 +194,114 @@ pub fn snapshot(ks: &Keyspace) -> Snapshot {
         }
         dbs.push(DbSnap { index, keys, expires, start, end: buf.len() });
     }
-    Snapshot { dbs, buf, used_mem, compress: true, checksum: true, aux: Vec::new() }
+    Snapshot { dbs, buf, used_mem, compress, checksum: true, aux: Vec::new() }
 }
 
-/// Collections get their own snapshot records with their RDB encodings (the collections
-/// issue); no command creates one yet, so there is nothing to copy.
-fn snapshot_object(_o: &Object) {}
+/// Writes the RDB value encoding of `o` (without the type byte) and returns its RDB type.
+fn save_object(o: &Object, e: &mut Enc<'_>) -> u8 {
+    match o {
+        Object::List(l) => list::save(l, e),
+        Object::Hash(h) => hash::save(h, e),
+        Object::Set(s) => set::save(s, e),
+        Object::ZSet(z) => zset::save(z, e),
+    }
+}
+
+/// The RDB length encoding of `n`: (bytes, how many).
+fn len_bytes(n: u64) -> ([u8; 9], usize) {
+    let mut b = [0u8; 9];
+    if n < 1 << 6 {
+        b[0] = (RDB_6BITLEN << 6) | n as u8;
+        (b, 1)
+    } else if n < 1 << 14 {
+        b[0] = (RDB_14BITLEN << 6) | (n >> 8) as u8;
+        b[1] = n as u8;
+        (b, 2)
+    } else if n <= u64::from(u32::MAX) {
+        b[0] = RDB_32BITLEN;
+        b[1..5].copy_from_slice(&(n as u32).to_be_bytes());
+        (b, 5)
+    } else {
+        b[0] = RDB_64BITLEN;
+        b[1..9].copy_from_slice(&n.to_be_bytes());
+        (b, 9)
+    }
+}
+
+/// Encodes RDB values into a byte buffer (a snapshot record, a DUMP payload): lengths, strings
+/// as `rdbSaveRawString` (int-encoded, LZF-compressed when a compressor is given, or verbatim),
+/// LZF blobs and binary doubles.
+struct Enc<'a> {
+    out: &'a mut Vec<u8>,
+    lzf: Option<&'a mut lzf::Compressor>,
+    scratch: &'a mut Vec<u8>,
+}
+
+impl Enc<'_> {
+    fn byte(&mut self, b: u8) {
+        self.out.push(b);
+    }
+    fn len(&mut self, n: u64) {
+        let (b, k) = len_bytes(n);
+        self.out.extend_from_slice(&b[..k]);
+    }
+    /// An integer as Redis saves an integer-encoded string: INT8/16/32 when it fits, otherwise
+    /// its decimal digits.
+    fn int(&mut self, v: i64) {
+        if let Ok(b) = i8::try_from(v) {
+            self.out.extend_from_slice(&[(RDB_ENCVAL << 6) | RDB_ENC_INT8, b as u8]);
+        } else if let Ok(s) = i16::try_from(v) {
+            let b = s.to_le_bytes();
+            self.out.extend_from_slice(&[(RDB_ENCVAL << 6) | RDB_ENC_INT16, b[0], b[1]]);
+        } else if let Ok(i) = i32::try_from(v) {
+            let b = i.to_le_bytes();
+            self.out.extend_from_slice(&[(RDB_ENCVAL << 6) | RDB_ENC_INT32, b[0], b[1], b[2], b[3]]);
+        } else {
+            let mut tmp = [0u8; 20];
+            let digits = crate::util::num::fmt_i64(v, &mut tmp);
+            self.len(digits.len() as u64);
+            self.out.extend_from_slice(digits);
+        }
+    }
+    /// A string as `rdbSaveRawString`: short canonical integers int-encoded, longer strings
+    /// LZF-compressed when that saves at least 4 bytes, otherwise verbatim.
+    fn string(&mut self, s: &[u8]) {
+        if s.len() <= 11
+            && let Some(v) = int_encodable(s)
+        {
+            return self.int(v);
+        }
+        if s.len() > 20
+            && let Some(c) = self.lzf.as_mut()
+            && c.compress(s, self.scratch, s.len() - 4)
+        {
+            let z = std::mem::take(self.scratch);
+            self.lzf_blob(&z, s.len());
+            *self.scratch = z;
+            return;
+        }
+        self.len(s.len() as u64);
+        self.out.extend_from_slice(s);
+    }
+    /// A listpack-style element (a string or an integer) as a string.
+    fn element(&mut self, v: crate::database::listpack::LpVal<'_>) {
+        match v {
+            crate::database::listpack::LpVal::Str(s) => self.string(s),
+            crate::database::listpack::LpVal::Int(i) => self.int(i),
+        }
+    }
+    /// Already-compressed data as an LZF string (`rdbSaveLzfBlob`).
+    fn lzf_blob(&mut self, z: &[u8], raw_len: usize) {
+        self.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
+        self.len(z.len() as u64);
+        self.len(raw_len as u64);
+        self.out.extend_from_slice(z);
+    }
+    /// A double as 8 little-endian bytes (`rdbSaveBinaryDoubleValue`).
+    fn binary_double(&mut self, x: f64) {
+        self.out.extend_from_slice(&x.to_le_bytes());
+    }
+}
 
 /// A cursor over the snapshot buffer. The buffer is produced by `snapshot` in this module, so
 /// running off its end is a bug; it is reported as an I/O error rather than a panic.
@@ -252,60 +387,23 @@ impl<W: Write> RdbWriter<'_, W> {
         self.raw(&[b])
     }
     fn len(&mut self, n: u64) -> io::Result<()> {
-        if n < 1 << 6 {
-            self.byte((RDB_6BITLEN << 6) | n as u8)
-        } else if n < 1 << 14 {
-            self.raw(&[(RDB_14BITLEN << 6) | (n >> 8) as u8, n as u8])
-        } else if n <= u64::from(u32::MAX) {
-            self.byte(RDB_32BITLEN)?;
-            self.raw(&(n as u32).to_be_bytes())
-        } else {
-            self.byte(RDB_64BITLEN)?;
-            self.raw(&n.to_be_bytes())
-        }
+        let (b, k) = len_bytes(n);
+        self.raw(&b[..k])
     }
-    /// An integer as Redis saves an integer-encoded string: INT8/16/32 when it fits, otherwise
-    /// its decimal digits.
+    /// Runs an encoder on the output buffer (flushing it first when it is full).
+    fn encode(&mut self, f: impl FnOnce(&mut Enc<'_>)) -> io::Result<()> {
+        if self.buf.len() >= WRITE_BUF {
+            self.flush_buf()?;
+        }
+        let mut e = Enc { out: &mut self.buf, lzf: self.lzf.as_mut(), scratch: &mut self.scratch };
+        f(&mut e);
+        Ok(())
+    }
     fn int(&mut self, v: i64) -> io::Result<()> {
-        if let Ok(b) = i8::try_from(v) {
-            self.raw(&[(RDB_ENCVAL << 6) | RDB_ENC_INT8, b as u8])
-        } else if let Ok(s) = i16::try_from(v) {
-            let b = s.to_le_bytes();
-            self.raw(&[(RDB_ENCVAL << 6) | RDB_ENC_INT16, b[0], b[1]])
-        } else if let Ok(i) = i32::try_from(v) {
-            let b = i.to_le_bytes();
-            self.raw(&[(RDB_ENCVAL << 6) | RDB_ENC_INT32, b[0], b[1], b[2], b[3]])
-        } else {
-            let mut tmp = [0u8; 20];
-            let digits = crate::util::num::fmt_i64(v, &mut tmp);
-            self.len(digits.len() as u64)?;
-            self.raw(digits)
-        }
+        self.encode(|e| e.int(v))
     }
-    /// A string as `rdbSaveRawString`: short canonical integers int-encoded, longer strings
-    /// LZF-compressed when that saves at least 4 bytes, otherwise verbatim.
     fn string(&mut self, s: &[u8]) -> io::Result<()> {
-        if s.len() <= 11
-            && let Some(v) = int_encodable(s)
-        {
-            return self.int(v);
-        }
-        if s.len() > 20
-            && let Some(c) = self.lzf.as_mut()
-            && c.compress(s, &mut self.scratch, s.len() - 4)
-        {
-            let scratch = std::mem::take(&mut self.scratch);
-            let r = (|| {
-                self.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF)?;
-                self.len(scratch.len() as u64)?;
-                self.len(s.len() as u64)?;
-                self.raw(&scratch)
-            })();
-            self.scratch = scratch;
-            return r;
-        }
-        self.len(s.len() as u64)?;
-        self.raw(s)
+        self.encode(|e| e.string(s))
     }
 }
 
@@ -389,6 +487,15 @@ impl Snapshot {
                 }
                 let klen = r.varint()?;
                 let key = r.bytes(klen)?;
+                if tag & !SNAP_HAS_EXPIRE == SNAP_OBJ {
+                    let t = r.byte()?;
+                    let n = r.i64()? as usize;
+                    let v = r.bytes(n)?;
+                    out.byte(t)?;
+                    out.string(key)?;
+                    out.raw(v)?;
+                    continue;
+                }
                 out.byte(RDB_TYPE_STRING)?;
                 out.string(key)?;
                 match tag & !SNAP_HAS_EXPIRE {
@@ -585,36 +692,94 @@ fn module_name(id: u64) -> String {
 /// A loaded value, ready to store (strings borrow the loader's reusable buffer).
 enum Loaded<'a> {
     Str(&'a [u8]),
+    Obj(Box<Object>),
+    /// An empty collection: Redis skips such keys (with a warning) rather than failing.
+    Empty,
 }
 
-/// Read one value of RDB type `t`. Each type is one function; those this server cannot hold yet
-/// are a clear error naming the type.
+const RDB_TYPE_STREAM_LISTPACKS: u8 = 15;
+const RDB_TYPE_STREAM_LISTPACKS_2: u8 = 19;
+const RDB_TYPE_STREAM_LISTPACKS_3: u8 = 21;
+
+/// A well-formed listpack with no element.
+fn empty_listpack(b: &[u8]) -> bool {
+    b == [7, 0, 0, 0, 0, 0, 0xFF]
+}
+
+/// A well-formed ziplist with no entry.
+fn empty_ziplist(b: &[u8]) -> bool {
+    b == [11, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0xFF]
+}
+
+/// A corrupt-value error at `offset` (where the value's data starts).
+fn corrupt(offset: u64, t: u8, why: &str) -> RdbError {
+    RdbError { offset, msg: format!("Corrupt {} value (RDB type {t}): {why}", type_name(t).unwrap_or("unknown")) }
+}
+
+/// Read one value of RDB type `t`. Each type is one function; those this server cannot hold
+/// are a clear error naming the type and the offset.
 fn load_value<'a, R: Read>(
     r: &mut RdbReader<R>,
     t: u8,
     type_offset: u64,
     scratch: &'a mut Vec<u8>,
+    lim: &Limits,
 ) -> Result<Loaded<'a>, RdbError> {
-    match t {
-        RDB_TYPE_STRING => load_string(r, scratch),
+    let obj = match t {
+        RDB_TYPE_STRING => return load_string(r, scratch),
+        list::RDB_TYPE_LIST
+        | list::RDB_TYPE_LIST_ZIPLIST
+        | list::RDB_TYPE_LIST_QUICKLIST
+        | list::RDB_TYPE_LIST_QUICKLIST_2 => list::load(r, t, &lim.list)?,
+        set::RDB_TYPE_SET | set::RDB_TYPE_SET_INTSET | set::RDB_TYPE_SET_LISTPACK => {
+            set::load(r, t, lim.set_max_intset_entries)?
+        }
+        hash::RDB_TYPE_HASH
+        | hash::RDB_TYPE_HASH_ZIPMAP
+        | hash::RDB_TYPE_HASH_ZIPLIST
+        | hash::RDB_TYPE_HASH_LISTPACK => hash::load(r, t, &lim.hash)?,
+        zset::RDB_TYPE_ZSET | zset::RDB_TYPE_ZSET_2 | zset::RDB_TYPE_ZSET_ZIPLIST | zset::RDB_TYPE_ZSET_LISTPACK => {
+            zset::load(r, t, &lim.zset)?
+        }
+        22..=25 => {
+            return Err(RdbError {
+                offset: type_offset,
+                msg: format!(
+                    "RDB value type {t} ({}) is not supported by this server (hash field expiration is Redis 7.4's)",
+                    type_name(t).unwrap_or("hash with field TTLs")
+                ),
+            });
+        }
         RDB_TYPE_MODULE_PRE_GA | RDB_TYPE_MODULE_2 => {
             let id = r.len("module type id")?;
-            Err(RdbError {
+            return Err(RdbError {
                 offset: type_offset,
                 msg: format!(
                     "RDB value type {t} (module value of module '{}') is not supported by this server",
                     module_name(id)
                 ),
-            })
+            });
         }
-        _ => Err(RdbError {
-            offset: type_offset,
-            msg: match type_name(t) {
-                Some(name) => format!("RDB value type {t} ({name}) is not supported yet by this server"),
-                None => format!("Unknown RDB value type {t}"),
-            },
-        }),
-    }
+        RDB_TYPE_STREAM_LISTPACKS | RDB_TYPE_STREAM_LISTPACKS_2 | RDB_TYPE_STREAM_LISTPACKS_3 => {
+            return Err(RdbError {
+                offset: type_offset,
+                msg: format!(
+                    "RDB value type {t} ({}) is not supported yet by this server",
+                    type_name(t).unwrap_or("stream")
+                ),
+            });
+        }
+        _ => {
+            return Err(RdbError {
+                offset: type_offset,
+                msg: match type_name(t) {
+                    Some(name) => format!("RDB value type {t} ({name}) is not supported yet by this server"),
+                    None => format!("Unknown RDB value type {t}"),
+                },
+            });
+        }
+    };
+    Ok(obj.map_or(Loaded::Empty, |o| Loaded::Obj(Box::new(o))))
 }
 
 fn load_string<'a, R: Read>(r: &mut RdbReader<R>, scratch: &'a mut Vec<u8>) -> Result<Loaded<'a>, RdbError> {
@@ -741,8 +906,13 @@ pub fn load_with_stats<R: Read>(
             }
             t => {
                 r.string_into(&mut key, "a key")?;
-                let val = load_value(&mut r, t, op_offset, &mut scratch)?;
+                let lim = ks.limits;
+                let val = load_value(&mut r, t, op_offset, &mut scratch, &lim)?;
                 let at = expire.take();
+                if let Loaded::Empty = val {
+                    log::warn!("rdbLoadObject skipping empty key: {}", String::from_utf8_lossy(&key));
+                    continue;
+                }
                 if !keep_expired && at.is_some_and(|at| at < now_ms) {
                     stats.expired += 1;
                     continue;
@@ -750,6 +920,8 @@ pub fn load_with_stats<R: Read>(
                 let exp = at.map_or(Expire::Clear, Expire::At);
                 let existed = match val {
                     Loaded::Str(s) => ks.dbs[db].load(&key, crate::database::str_value(s), exp),
+                    Loaded::Obj(o) => ks.dbs[db].load(&key, NewVal::Obj(o), exp),
+                    Loaded::Empty => false,
                 };
                 if existed {
                     return Err(RdbError {
@@ -856,3 +1028,7 @@ mod tests {
         assert_eq!(module_name((id << 10) | 5), "MyType123");
     }
 }
+
+#[cfg(test)]
+#[path = "rdb/tests.rs"]
+mod collection_tests;

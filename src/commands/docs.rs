@@ -8,6 +8,7 @@
 //! `(...)` a group, `a|b` one of, a trailing `...` repeats, and `label=` names a group.
 
 pub mod connection;
+pub mod dump;
 pub mod hashes;
 pub mod introspection;
 pub mod keys;

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod docs;
+pub mod dump;
 pub mod hashes;
 pub mod introspection;
 pub mod keys;
@@ -28,6 +29,7 @@ pub static FAMILIES: &[&[CommandSpec]] = &[
     zsets::SPECS,
     hashes::SPECS,
     sets::SPECS,
+    dump::SPECS,
 ];
 
 /// The argument helpers live in `util`; these paths stay for the families that name them here.

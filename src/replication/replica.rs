@@ -356,6 +356,7 @@ fn full_sync(server: &Server, epoch: u64, link: &mut Link<'_>, id: &str, off: u6
     };
     log::info!("MASTER <-> REPLICA sync: received {} bytes of snapshot", payload.len());
     let mut ks = Keyspace::new(server.databases());
+    ks.limits = server.collection_limits();
     // Keys whose TTL has passed are kept (the master's DELs remove them) and not counted as expired.
     let aux = crate::rdb::load_into(&mut ks, &mut &payload[..], now_ms(), true)
         .map_err(|e| io_err(format!("failed to load the snapshot from the master: {e}")))?;

@@ -2,16 +2,19 @@
 //! (control byte < 32: copy the next ctrl+1 bytes) and back references (length in the top three
 //! bits, extended by a byte when 7, and a 13-bit distance).
 
-/// Log2 of the hash table size. 2^14 u32 slots keep the table in L2 cache.
-const HLOG: u32 = 14;
+/// Log2 of the hash table size, as Redis builds liblzf (HLOG 16, VERY_FAST).
+const HLOG: u32 = 16;
 const MAX_LIT: usize = 32;
 const MAX_OFF: usize = 1 << 13;
 const MAX_REF: usize = (1 << 8) + (1 << 3);
 
-/// A reusable compressor: the hash table is kept between calls. Stale slots from earlier inputs
-/// are harmless because every candidate is verified byte by byte before use.
+/// A reusable compressor producing exactly liblzf 3.6's output as Redis configures it (so
+/// RDB files and DUMP payloads match Redis byte for byte). The hash table is kept between
+/// calls; slots hold `base + position + 1`, so slots of earlier inputs (below `base`) read as
+/// empty without clearing the table.
 pub struct Compressor {
-    htab: Vec<u32>,
+    htab: Vec<u64>,
+    base: u64,
 }
 
 impl Default for Compressor {
@@ -20,15 +23,15 @@ impl Default for Compressor {
     }
 }
 
+/// liblzf's IDX over the running 32-bit hash of the last bytes.
 #[inline]
-fn hash3(a: u8, b: u8, c: u8) -> usize {
-    let v = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HLOG)) as usize
+fn idx(h: u32) -> usize {
+    ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) & ((1 << HLOG) - 1)) as usize
 }
 
 impl Compressor {
     pub fn new() -> Self {
-        Compressor { htab: vec![0; 1 << HLOG] }
+        Compressor { htab: vec![0; 1 << HLOG], base: 0 }
     }
 
     /// Compress `input` into `out` (cleared first). Returns false when the result would not fit
@@ -36,87 +39,120 @@ impl Compressor {
     pub fn compress(&mut self, input: &[u8], out: &mut Vec<u8>, max_out: usize) -> bool {
         out.clear();
         let n = input.len();
+        let base = self.base;
+        self.base = base + n as u64 + 1;
         if n == 0 {
             return false;
         }
         let htab = &mut self.htab;
-        // Position of the control byte of the literal run being built.
-        let mut lit_pos = 0usize;
+        // The candidate at a slot: a position, or None for an empty slot (liblzf's in_data,
+        // which never matches).
+        let cand = |v: u64| if v > base { Some((v - base - 1) as usize) } else { None };
         let mut lit = 0usize;
         out.push(0);
         let mut ip = 0usize;
+        let mut hval: u32 = if n >= 2 { (u32::from(input[0]) << 8) | u32::from(input[1]) } else { 0 };
         while ip + 2 < n {
-            let h = hash3(input[ip], input[ip + 1], input[ip + 2]);
-            // Slots hold position + 1 so 0 means empty.
-            let cand = htab[h] as usize;
-            htab[h] = (ip + 1) as u32;
-            let matched = cand != 0 && {
-                let r = cand - 1;
-                r < ip && ip - r - 1 < MAX_OFF && input[r..r + 3] == input[ip..ip + 3]
+            hval = (hval << 8) | u32::from(input[ip + 2]);
+            let slot = idx(hval);
+            let r = cand(htab[slot]);
+            htab[slot] = base + ip as u64 + 1;
+            let r = match r {
+                Some(r) if r > 0 && r < ip && ip - r - 1 < MAX_OFF && input[r..r + 3] == input[ip..ip + 3] => r,
+                _ => {
+                    if out.len() >= max_out {
+                        return false;
+                    }
+                    lit += 1;
+                    out.push(input[ip]);
+                    ip += 1;
+                    if lit == MAX_LIT {
+                        let at = out.len() - lit - 1;
+                        out[at] = (lit - 1) as u8;
+                        lit = 0;
+                        out.push(0);
+                    }
+                    continue;
+                }
             };
-            if matched {
-                let r = cand - 1;
-                let off = ip - r - 1;
-                let maxlen = (n - ip).min(MAX_REF);
-                let mut len = 3;
-                while len < maxlen && input[r + len] == input[ip + len] {
-                    len += 1;
-                }
-                // Close the literal run (or drop its control byte when empty).
-                if lit == 0 {
-                    out.pop();
-                } else {
-                    out[lit_pos] = (lit - 1) as u8;
-                }
-                let code = len - 2;
-                if code < 7 {
-                    out.push(((off >> 8) as u8) | ((code as u8) << 5));
-                } else {
-                    out.push(((off >> 8) as u8) | (7 << 5));
-                    out.push((code - 7) as u8);
-                }
-                out.push(off as u8);
-                // Index the positions inside the match so later repeats find them.
-                let end = ip + len;
-                let mut p = ip + 1;
-                while p < end && p + 2 < n {
-                    htab[hash3(input[p], input[p + 1], input[p + 2])] = (p + 1) as u32;
-                    p += 1;
-                }
-                ip = end;
-                lit_pos = out.len();
-                lit = 0;
-                out.push(0);
-            } else {
-                push_literal(out, input[ip], &mut lit, &mut lit_pos);
-                ip += 1;
-            }
-            if out.len() > max_out {
+            let off = ip - r - 1;
+            let maxlen = (n - ip - 2).min(MAX_REF);
+            let op = out.len();
+            if op + 4 >= max_out && op - usize::from(lit == 0) + 4 >= max_out {
                 return false;
             }
+            if lit == 0 {
+                out.pop();
+            } else {
+                let at = op - lit - 1;
+                out[at] = (lit - 1) as u8;
+            }
+            // The match length: liblzf compares 16 bytes unchecked when maxlen > 16, then
+            // byte by byte up to maxlen.
+            let mut len = 2usize;
+            let mut done = false;
+            if maxlen > 16 {
+                for _ in 0..16 {
+                    len += 1;
+                    if input[r + len] != input[ip + len] {
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            if !done {
+                loop {
+                    len += 1;
+                    if !(len < maxlen && input[r + len] == input[ip + len]) {
+                        break;
+                    }
+                }
+            }
+            let code = len - 2;
+            ip += 1;
+            if code < 7 {
+                out.push(((off >> 8) as u8) + ((code as u8) << 5));
+            } else {
+                out.push(((off >> 8) as u8) + (7 << 5));
+                out.push((code - 7) as u8);
+            }
+            out.push(off as u8);
+            lit = 0;
+            out.push(0);
+            ip += code + 1;
+            if ip + 2 >= n {
+                break;
+            }
+            ip -= 2;
+            hval = (u32::from(input[ip]) << 8) | u32::from(input[ip + 1]);
+            hval = (hval << 8) | u32::from(input[ip + 2]);
+            htab[idx(hval)] = base + ip as u64 + 1;
+            ip += 1;
+            hval = (hval << 8) | u32::from(input[ip + 2]);
+            htab[idx(hval)] = base + ip as u64 + 1;
+            ip += 1;
         }
-        for &b in &input[ip..] {
-            push_literal(out, b, &mut lit, &mut lit_pos);
+        if out.len() + 3 > max_out {
+            return false;
+        }
+        while ip < n {
+            lit += 1;
+            out.push(input[ip]);
+            ip += 1;
+            if lit == MAX_LIT {
+                let at = out.len() - lit - 1;
+                out[at] = (lit - 1) as u8;
+                lit = 0;
+                out.push(0);
+            }
         }
         if lit == 0 {
             out.pop();
         } else {
-            out[lit_pos] = (lit - 1) as u8;
+            let at = out.len() - lit - 1;
+            out[at] = (lit - 1) as u8;
         }
-        out.len() <= max_out && !out.is_empty()
-    }
-}
-
-/// Append one byte to the literal run whose control byte is at `lit_pos`; a full run (32
-/// bytes) is closed and a new control byte reserved after it.
-fn push_literal(out: &mut Vec<u8>, b: u8, lit: &mut usize, lit_pos: &mut usize) {
-    out.push(b);
-    *lit += 1;
-    if *lit == MAX_LIT {
-        out[*lit_pos] = (MAX_LIT - 1) as u8;
-        *lit_pos = out.len();
-        *lit = 0;
-        out.push(0);
+        !out.is_empty()
     }
 }
 
