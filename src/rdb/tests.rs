@@ -1,6 +1,8 @@
 //! Every encoding a value can have in an RDB file or DUMP payload, hand-built, decoded into the
 //! form Redis 7.0 holds under the given thresholds; corrupt values refused with an offset.
 
+// Compiled only for tests (declared `#[cfg(test)]` in rdb.rs); the marker below says so to readers.
+#[cfg(test)]
 use super::*;
 use crate::database::encoding::write_intset;
 use crate::database::listpack::Listpack;
